@@ -1,0 +1,112 @@
+// etwcat: argv -> options (CLI11) -> the command. Exit codes as grep's:
+// 0 success, 1 data errors, 2 usage errors.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cmd/providers_command.h"
+#include "lib/base/usage_error.h"
+
+#ifdef _WIN32
+#include <windows.h>
+// windows.h first: shellapi.h needs its types.
+#include <shellapi.h>
+
+#include "lib/base/unicode.h"
+#endif
+
+#ifndef ETWCAT_VERSION
+#define ETWCAT_VERSION "0.0.0"
+#endif
+
+#ifndef _WIN32
+#include <csignal>
+#endif
+
+namespace {
+
+constexpr int exit_usage = 2;
+
+// Subcommands that exist in --help but whose issue has not landed yet.
+struct pending_command {
+  const char* name;
+  const char* description;
+};
+constexpr pending_command pending_commands[] = {
+    {"start", "Start a trace session that logs to an .etl file (not available yet)"},
+    {"stop", "Stop a trace session by name (not available yet)"},
+    {"live", "Stream events of a real-time session (not available yet)"},
+    {"dump", "Print the events of .etl files as JSON lines or text (not available yet)"},
+};
+
+// On Windows argv is in the ANSI code page; take the UTF-16 command line so
+// provider names and paths keep every character.
+std::vector<std::string> utf8_arguments(int argc, char** argv) {
+  std::vector<std::string> args;
+#ifdef _WIN32
+  (void)argc;
+  (void)argv;
+  int count = 0;
+  wchar_t** wide = CommandLineToArgvW(GetCommandLineW(), &count);
+  for (int i = 0; wide && i < count; ++i) {
+    std::string utf8;
+    etwcat::append_utf16_as_utf8(utf8, reinterpret_cast<const char16_t*>(wide[i]));
+    args.push_back(std::move(utf8));
+  }
+  if (wide) LocalFree(wide);
+  SetConsoleOutputCP(CP_UTF8);
+#else
+  args.assign(argv, argv + argc);
+#endif
+  return args;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+#ifndef _WIN32
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe ends output quietly (see write_stdout)
+#endif
+  CLI::App app{"etwcat: Event Tracing for Windows from the command line: providers, sessions, "
+               "and .etl files as JSON lines or text.",
+               "etwcat"};
+  app.set_version_flag("--version", "etwcat " ETWCAT_VERSION);
+  app.require_subcommand(1);
+
+  etwcat::cmd::providers_options providers;
+  CLI::App* providers_command = etwcat::cmd::add_providers_command(app, providers);
+  std::vector<std::pair<const pending_command*, CLI::App*>> pending;
+  for (const auto& command : pending_commands) {
+    CLI::App* sub = app.add_subcommand(command.name, command.description);
+    sub->allow_extras();  // accept anything: the command itself is what is missing
+    pending.emplace_back(&command, sub);
+  }
+
+  std::vector<std::string> args = utf8_arguments(argc, argv);
+  std::vector<const char*> arg_pointers;
+  for (const auto& a : args) arg_pointers.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    fmt::print(stderr, "etwcat: {}\nRun `etwcat --help` for usage.\n", e.what());
+    return exit_usage;
+  }
+
+  try {
+    if (providers_command->parsed()) return etwcat::cmd::run_providers(providers);
+    for (const auto& [command, sub] : pending) {
+      if (sub->parsed()) {
+        fmt::print(stderr, "etwcat {}: not available yet in this version\n", command->name);
+        return exit_usage;
+      }
+    }
+  } catch (const etwcat::usage_error& e) {
+    fmt::print(stderr, "etwcat: {}\n", e.what());
+    return exit_usage;
+  }
+  return exit_usage;
+}

@@ -1,0 +1,23 @@
+// `etwcat providers`: list the built-in providers or kernel flags, or parse
+// one provider string and print what a session would enable.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace etwcat::cmd {
+
+struct providers_options {
+  std::string format = "text";
+  bool kernel = false;
+  std::string parse;
+};
+
+/// Adds the subcommand; its callback runs `run_providers`.
+CLI::App* add_providers_command(CLI::App& app, providers_options& options);
+
+/// Writes the listing to stdout; returns the exit code. Throws usage_error.
+int run_providers(const providers_options& options);
+
+}  // namespace etwcat::cmd

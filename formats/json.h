@@ -1,0 +1,18 @@
+// Small JSON building blocks shared by the writers: escaped strings and the
+// "0x…" upper-case hex form the output contract uses for masks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace etwcat::formats {
+
+/// Appends `text` (UTF-8) as a JSON string literal, quotes included.
+/// Control characters are escaped; invalid UTF-8 becomes U+FFFD.
+void append_json_string(std::string& out, std::string_view text);
+
+/// Appends "0x" and the upper-case hex digits of `value`, no padding: 0x42.
+void append_hex(std::string& out, std::uint64_t value);
+
+}  // namespace etwcat::formats

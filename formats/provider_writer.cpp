@@ -1,0 +1,84 @@
+// Text columns are padded to the widest name, as logman's listings are.
+#include "formats/provider_writer.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "formats/json.h"
+#include "lib/provider/kernel_flags.h"
+#include "lib/provider/known_providers.h"
+
+namespace etwcat::formats {
+
+void append_provider_json(std::string& out, const provider::provider& parsed) {
+  out += "{\"Name\":";
+  append_json_string(out, parsed.name);
+  out += ",\"Guid\":\"";
+  out += parsed.id.to_string();
+  out += "\",\"Level\":";
+  out += std::to_string(parsed.level);
+  out += ",\"MatchAnyKeyword\":\"";
+  append_hex(out, parsed.match_any_keyword);
+  out += "\",\"MatchAllKeyword\":\"";
+  append_hex(out, parsed.match_all_keyword);
+  out += "\",\"EventIds\":[";
+  for (std::size_t i = 0; i < parsed.event_ids.size(); ++i) {
+    if (i) out.push_back(',');
+    out += std::to_string(parsed.event_ids[i]);
+  }
+  out += "],\"ExcludeEventIds\":";
+  out += parsed.exclude_event_ids ? "true" : "false";
+  out.push_back('}');
+}
+
+std::string format_known_providers(listing_format format) {
+  std::string out;
+  auto table = provider::known_providers();
+  if (format == listing_format::jsonl) {
+    for (const auto& entry : table) {
+      out += "{\"Name\":";
+      append_json_string(out, entry.name);
+      out += ",\"Guid\":\"" + entry.id.to_string() + "\",\"Description\":";
+      append_json_string(out, entry.description);
+      out += "}\n";
+    }
+    return out;
+  }
+  std::size_t width = 0;
+  for (const auto& entry : table) width = std::max(width, entry.name.size());
+  for (const auto& entry : table) {
+    out += fmt::format("{:<{}}  {}  {}\n", entry.name, width, entry.id.to_string(),
+                       entry.description);
+  }
+  return out;
+}
+
+std::string format_kernel_flags(listing_format format) {
+  std::string out;
+  auto table = provider::kernel_flags();
+  if (format == listing_format::jsonl) {
+    for (const auto& flag : table) {
+      out += "{\"Name\":";
+      append_json_string(out, flag.name);
+      out += ",\"Value\":\"";
+      append_hex(out, flag.value);
+      out += "\"";
+      if (!flag.logman_name.empty()) {
+        out += ",\"Logman\":";
+        append_json_string(out, flag.logman_name);
+      }
+      out += ",\"Description\":";
+      append_json_string(out, flag.description);
+      out += "}\n";
+    }
+    return out;
+  }
+  for (const auto& flag : table) {
+    out += fmt::format("{:<16} 0x{:08X}  {:<17} {}\n", flag.name, flag.value,
+                       flag.logman_name.empty() ? "-" : flag.logman_name, flag.description);
+  }
+  return out;
+}
+
+}  // namespace etwcat::formats

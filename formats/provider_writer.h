@@ -1,0 +1,26 @@
+// Printers for `etwcat providers`: the built-in provider table, the kernel
+// flag names, and one parsed provider string, as text or JSON lines.
+#pragma once
+
+#include <string>
+
+#include "lib/provider/provider.h"
+
+namespace etwcat::formats {
+
+enum class listing_format { text, jsonl };
+
+/// One JSON object (no newline):
+/// {"Name":…,"Guid":"{…}","Level":…,"MatchAnyKeyword":"0x…","MatchAllKeyword":"0x…",
+///  "EventIds":[…],"ExcludeEventIds":false}
+void append_provider_json(std::string& out, const provider::provider& parsed);
+
+/// The built-in table: text columns "Name  {GUID}  description", or one
+/// {"Name","Guid","Description"} object per line.
+std::string format_known_providers(listing_format format);
+
+/// Kernel flags: text columns "Name  0x…  logman-name  description", or one
+/// {"Name","Value","Logman","Description"} object per line.
+std::string format_kernel_flags(listing_format format);
+
+}  // namespace etwcat::formats

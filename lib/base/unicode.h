@@ -1,0 +1,21 @@
+// UTF-8 <-> UTF-16 conversion for names and strings that ETW stores as
+// UTF-16LE. Invalid input becomes U+FFFD; nothing here throws.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace etwcat {
+
+/// Decodes UTF-8 into UTF-16 code units; invalid sequences become U+FFFD.
+std::u16string utf8_to_utf16(std::string_view utf8);
+
+/// Appends the UTF-8 form of UTF-16 code units to `out`; unpaired
+/// surrogates become U+FFFD.
+void append_utf16_as_utf8(std::string& out, std::u16string_view utf16);
+
+/// Appends one code point as UTF-8 (U+FFFD for surrogates and > U+10FFFF).
+void append_code_point(std::string& out, std::uint32_t code_point);
+
+}  // namespace etwcat

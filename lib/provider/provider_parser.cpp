@@ -1,0 +1,199 @@
+// Provider-string parsing: goetw's positional fields and Go number syntax,
+// with level names, ID ranges, exclude lists and strict limits added.
+#include "lib/provider/provider_parser.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "lib/base/usage_error.h"
+#include "lib/provider/go_number.h"
+#include "lib/provider/known_providers.h"
+#include "lib/provider/name_hash.h"
+#include "lib/provider/registered_providers.h"
+
+namespace etwcat::provider {
+namespace {
+
+constexpr std::size_t max_fields = 5;
+
+struct level_name {
+  std::string_view name;
+  std::uint8_t value;
+};
+constexpr level_name level_names[] = {{"critical", 1}, {"error", 2},       {"warning", 3},
+                                      {"information", 4}, {"info", 4}, {"verbose", 5}};
+
+bool same_ignoring_case(std::string_view a, std::string_view b) noexcept {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    return lower(x) == lower(y);
+  });
+}
+
+// Builds the one-line error for the whole string `text`.
+class failure {
+ public:
+  explicit failure(std::string_view text) : prefix_("provider \"" + std::string(text) + "\": ") {}
+  [[noreturn]] void operator()(const std::string& what) const { throw usage_error(prefix_ + what); }
+
+ private:
+  std::string prefix_;
+};
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// A brace, or a near-GUID (hyphens among at least 28 hex digits, of 32-38
+// characters), shows the user meant a GUID: say what is wrong with it rather
+// than that no provider has that name.
+bool looks_like_guid(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  if (s.front() == '{' || s.back() == '}') return true;
+  auto hex_digits = std::count_if(s.begin(), s.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  });
+  return s.size() >= 32 && s.size() <= 38 && hex_digits >= 28 &&
+         s.find('-') != std::string_view::npos;
+}
+
+void parse_identity(std::string_view field, provider& out, const name_resolver& resolver,
+                    const failure& fail) {
+  if (field.empty()) fail("empty name (give a provider name, a GUID or *EventSourceName)");
+  if (field.front() == '*') {
+    std::string_view name = field.substr(1);
+    if (name.empty()) fail("empty EventSource name after \"*\"");
+    out.name = std::string(name);
+    out.id = eventsource_guid(name);
+    return;
+  }
+  if (auto id = guid::parse(field)) {
+    out.id = *id;
+    if (const auto* known = find_known_provider(*id)) out.name = std::string(known->name);
+    return;
+  }
+  if (looks_like_guid(field)) {
+    fail("GUID " + quoted(field) +
+         " is malformed (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, braces optional)");
+  }
+  if (const auto* known = find_known_provider(field)) {
+    out.name = std::string(known->name);
+    out.id = known->id;
+    return;
+  }
+  if (resolver) {
+    if (auto id = resolver(field)) {
+      out.name = std::string(field);
+      out.id = *id;
+      return;
+    }
+  }
+  fail("unknown provider name " + quoted(field) +
+       (resolver ? " (neither built in nor registered on this machine;"
+                 : " (not in the built-in table;") +
+       " give its GUID, or *" + std::string(field) +
+       " for an EventSource/TraceLogging provider)");
+}
+
+void parse_level(std::string_view field, provider& out, const failure& fail) {
+  for (const auto& level : level_names) {
+    if (same_ignoring_case(level.name, field)) {
+      out.level = level.value;
+      return;
+    }
+  }
+  auto value = parse_go_uint(field, 8);
+  if (!value) {
+    fail("level " + quoted(field) +
+         " is neither a number (0-255) nor a level name "
+         "(critical, error, warning, information, verbose)");
+  }
+  out.level = static_cast<std::uint8_t>(*value);
+}
+
+std::uint16_t parse_event_id(std::string_view text, std::string_view field, const failure& fail) {
+  auto value = parse_go_uint(text, 16);
+  if (!value) {
+    fail("event ID " + quoted(text) + " in " + quoted(field) + " is not a number (0-65535)");
+  }
+  return static_cast<std::uint16_t>(*value);
+}
+
+void parse_event_ids(std::string_view field, provider& out, const failure& fail) {
+  std::string_view list = field;
+  if (list.front() == '!') {
+    out.exclude_event_ids = true;
+    list.remove_prefix(1);
+    if (list.empty()) fail("event IDs \"!\" name no ID to exclude");
+  }
+  std::size_t start = 0;
+  while (true) {
+    std::size_t comma = list.find(',', start);
+    std::string_view item =
+        list.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    if (item.empty()) fail("empty event ID in " + quoted(field));
+    std::uint16_t first = 0, last = 0;
+    if (std::size_t dash = item.find('-'); dash != std::string_view::npos) {
+      first = parse_event_id(item.substr(0, dash), field, fail);
+      last = parse_event_id(item.substr(dash + 1), field, fail);
+      if (last < first) fail("event ID range " + quoted(item) + " runs backwards");
+    } else {
+      first = last = parse_event_id(item, field, fail);
+    }
+    for (std::uint32_t id = first; id <= last; ++id) {
+      if (std::find(out.event_ids.begin(), out.event_ids.end(), id) != out.event_ids.end()) {
+        continue;  // a repeat adds nothing to the filter
+      }
+      if (out.event_ids.size() == max_event_ids) {
+        fail("event IDs " + quoted(field) + " name more than " + std::to_string(max_event_ids) +
+             " IDs, the most one ETW event-ID filter holds");
+      }
+      out.event_ids.push_back(static_cast<std::uint16_t>(id));
+    }
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+}
+
+std::uint64_t parse_keyword(std::string_view field, std::string_view which, const failure& fail) {
+  auto value = parse_go_uint(field, 64);
+  if (!value) fail(std::string(which) + " " + quoted(field) + " is not a 64-bit number");
+  return *value;
+}
+
+}  // namespace
+
+provider parse_provider(std::string_view text, const name_resolver& resolver) {
+  const failure fail(text);
+  std::array<std::string_view, max_fields> fields{};
+  std::size_t count = 0;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t colon = text.find(':', start);
+    if (count == max_fields) {
+      fail("too many fields (at most 5: Name:Level:EventIDs:MatchAnyKeyword:MatchAllKeyword)");
+    }
+    fields[count++] =
+        text.substr(start, colon == std::string_view::npos ? colon : colon - start);
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+
+  provider out;
+  parse_identity(fields[0], out, resolver, fail);
+  if (count > 1 && !fields[1].empty()) parse_level(fields[1], out, fail);
+  if (count > 2 && !fields[2].empty()) parse_event_ids(fields[2], out, fail);
+  if (count > 3 && !fields[3].empty()) {
+    out.match_any_keyword = parse_keyword(fields[3], "MatchAnyKeyword", fail);
+  }
+  if (count > 4 && !fields[4].empty()) {
+    out.match_all_keyword = parse_keyword(fields[4], "MatchAllKeyword", fail);
+  }
+  return out;
+}
+
+provider parse_provider(std::string_view text) {
+  if (!registered_providers_available()) return parse_provider(text, name_resolver());
+  return parse_provider(text, [](std::string_view name) { return find_registered_provider(name); });
+}
+
+}  // namespace etwcat::provider

@@ -1,0 +1,66 @@
+// The built-in provider table, checked against the providers' own manifests.
+#include "lib/provider/known_providers.h"
+
+#include <doctest/doctest.h>
+
+#include <cctype>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "tests/support/corpus.h"
+
+using etwcat::guid;
+using etwcat::provider::find_known_provider;
+using etwcat::provider::known_providers;
+
+TEST_CASE("known_providers: the issue's named providers are there") {
+  CHECK(known_providers().size() >= 30);
+  CHECK(find_known_provider("Microsoft-Windows-Kernel-Process")->id.to_string() ==
+        "{22FB2CD6-0E7B-422B-A0C7-2FAD1FD0E716}");
+  CHECK(find_known_provider("Microsoft-Windows-Kernel-File")->id.to_string() ==
+        "{EDD08927-9CC4-4E65-B970-C2560FB5C289}");
+  CHECK(find_known_provider("Microsoft-Windows-Kernel-Network")->id.to_string() ==
+        "{7DD42A49-5329-4832-8DFD-43D979153A88}");
+  CHECK(find_known_provider("Microsoft-Windows-Kernel-Registry")->id.to_string() ==
+        "{70EB4F03-C1DE-4F73-A051-33D13D5413BD}");
+  CHECK(find_known_provider("Microsoft-Windows-Sysmon")->id.to_string() ==
+        "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}");
+  CHECK(find_known_provider("PowerShellCore")->id.to_string() ==
+        "{F90714A8-5509-434A-BF6D-B1624C8A19A2}");
+  CHECK(find_known_provider("no-such-provider") == nullptr);
+  CHECK(find_known_provider(*guid::parse("e13c0d23-ccbc-4e12-931b-d9cc2eee27e4"))->name ==
+        "Microsoft-Windows-DotNETRuntime");
+}
+
+TEST_CASE("known_providers: names and GUIDs are unique") {
+  std::set<std::string> names;
+  std::set<guid> ids;
+  for (const auto& entry : known_providers()) {
+    CHECK(names.insert(std::string(entry.name)).second);
+    CHECK(ids.insert(entry.id).second);
+  }
+}
+
+TEST_SUITE("provider-data") {
+  // The Windows 11 manifest dump names each file "<provider name> <guid>.xml".
+  TEST_CASE("known_providers: name and GUID agree with the Windows 11 manifests") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::path(ETWCAT_SOURCE_DIR) / ".." / "shared" / "provider-data" /
+                   "lilhoser-etwmanifests-26200.6901";
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      MESSAGE("no provider-data beside the source tree: test skipped");
+      return;
+    }
+    int checked = 0;
+    for (const auto& entry : known_providers()) {
+      std::string lower_guid = entry.id.to_string().substr(1, 36);
+      for (auto& c : lower_guid) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      fs::path manifest = dir / (std::string(entry.name) + " " + lower_guid + ".xml");
+      if (fs::exists(manifest, ec)) ++checked;
+    }
+    // Sysmon, PowerShellCore and the kernel logger ship no manifest in that dump.
+    CHECK(checked == static_cast<int>(known_providers().size()) - 3);
+  }
+}
