@@ -199,6 +199,15 @@ TEST_CASE("provider_parser: names the resolver knows are accepted") {
   CHECK(p.name == "Contoso-Widget");
   CHECK(p.id == custom);
   CHECK(p.level == 3);
+  try {
+    parse_provider("Contoso-Gadget", [](std::string_view) { return std::optional<guid>(); });
+    FAIL("an unknown name was accepted");
+  } catch (const etwcat::usage_error& e) {
+    CHECK(std::string(e.what()) ==
+          "provider \"Contoso-Gadget\": unknown provider name \"Contoso-Gadget\" (neither built "
+          "in nor registered on this machine; give its GUID, or *Contoso-Gadget for an "
+          "EventSource/TraceLogging provider)");
+  }
 }
 
 TEST_CASE("provider_parser: every error names the string, the field and the bad text") {
