@@ -1,11 +1,11 @@
 // etwcat: argv -> options (CLI11) -> the command. Exit codes as grep's:
 // 0 success, 1 data errors, 2 usage errors.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "cmd/providers_command.h"
 #include "lib/base/usage_error.h"
@@ -70,9 +70,10 @@ int main(int argc, char** argv) {
 #ifndef _WIN32
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe ends output quietly (see write_stdout)
 #endif
-  CLI::App app{"etwcat: Event Tracing for Windows from the command line: providers, sessions, "
-               "and .etl files as JSON lines or text.",
-               "etwcat"};
+  CLI::App app{
+      "etwcat: Event Tracing for Windows from the command line: providers, sessions, "
+      "and .etl files as JSON lines or text.",
+      "etwcat"};
   app.set_version_flag("--version", "etwcat " ETWCAT_VERSION);
   app.require_subcommand(1);
 

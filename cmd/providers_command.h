@@ -2,9 +2,8 @@
 // one provider string and print what a session would enable.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace etwcat::cmd {
 

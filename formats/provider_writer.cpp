@@ -1,9 +1,9 @@
 // Text columns are padded to the widest name, as logman's listings are.
 #include "formats/provider_writer.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "formats/json.h"
 #include "lib/provider/kernel_flags.h"
@@ -48,8 +48,8 @@ std::string format_known_providers(listing_format format) {
   std::size_t width = 0;
   for (const auto& entry : table) width = std::max(width, entry.name.size());
   for (const auto& entry : table) {
-    out += fmt::format("{:<{}}  {}  {}\n", entry.name, width, entry.id.to_string(),
-                       entry.description);
+    out +=
+        fmt::format("{:<{}}  {}  {}\n", entry.name, width, entry.id.to_string(), entry.description);
   }
   return out;
 }

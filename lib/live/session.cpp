@@ -7,8 +7,8 @@
 #ifdef _WIN32
 #include <windows.h>
 // windows.h first: the ETW headers need its types.
-#include <evntrace.h>
 #include <evntcons.h>
+#include <evntrace.h>
 
 #include <cstring>
 
@@ -51,8 +51,8 @@ properties_block make_properties(const std::u16string& wide_name) {
 }
 
 error win32_failure(const char* what, const std::string& name, ULONG status) {
-  std::string message = std::string(what) + " \"" + name + "\" failed: Win32 error " +
-                        std::to_string(status);
+  std::string message =
+      std::string(what) + " \"" + name + "\" failed: Win32 error " + std::to_string(status);
   if (status == ERROR_ACCESS_DENIED) message += " (access denied: run as administrator)";
   if (status == ERROR_ALREADY_EXISTS) message += " (a session with this name already runs)";
   return error{message, 0};
@@ -100,7 +100,8 @@ bool live_tracing_supported() noexcept { return true; }
 
 result<session> session::start(const session_options& options) {
   const bool kernel = options.kernel_flags != 0;
-  std::u16string wide_name = kernel ? std::u16string(kernel_logger_name) : utf8_to_utf16(options.name);
+  std::u16string wide_name =
+      kernel ? std::u16string(kernel_logger_name) : utf8_to_utf16(options.name);
   properties_block block = make_properties(wide_name);
   auto* p = block.get();
   p->BufferSize = options.buffer_size_kb;
@@ -154,8 +155,8 @@ result<void> session::stop() {
 
 namespace {
 error no_etw() {
-  return error{"live tracing needs Windows (ETW); on this system read .etl files with `etwcat dump`",
-               0};
+  return error{
+      "live tracing needs Windows (ETW); on this system read .etl files with `etwcat dump`", 0};
 }
 }  // namespace
 

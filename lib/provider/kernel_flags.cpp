@@ -2,9 +2,9 @@
 // the logman column follows `logman query providers "Windows Kernel Trace"`.
 #include "lib/provider/kernel_flags.h"
 
-#include <algorithm>
 #include <string>
 
+#include "lib/base/ascii.h"
 #include "lib/base/usage_error.h"
 #include "lib/provider/go_number.h"
 
@@ -44,13 +44,6 @@ constexpr kernel_flag table[] = {
     {"NoSysConfig", 0x10000000, "", "no system configuration rundown"},
 };
 
-bool same_name(std::string_view a, std::string_view b) noexcept {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    return lower(x) == lower(y);
-  });
-}
-
 }  // namespace
 
 std::span<const kernel_flag> kernel_flags() noexcept { return table; }
@@ -60,7 +53,8 @@ std::uint32_t parse_kernel_flags(std::string_view list) {
   std::size_t start = 0;
   while (true) {
     std::size_t comma = list.find(',', start);
-    std::string_view name = list.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    std::string_view name =
+        list.substr(start, comma == std::string_view::npos ? comma : comma - start);
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     if (name.empty()) {
@@ -68,7 +62,8 @@ std::uint32_t parse_kernel_flags(std::string_view list) {
     }
     const kernel_flag* found = nullptr;
     for (const auto& flag : table) {
-      if (same_name(flag.name, name) || (!flag.logman_name.empty() && same_name(flag.logman_name, name))) {
+      if (equals_ignoring_case(flag.name, name) ||
+          (!flag.logman_name.empty() && equals_ignoring_case(flag.logman_name, name))) {
         found = &flag;
         break;
       }

@@ -6,6 +6,7 @@
 #include <array>
 #include <string>
 
+#include "lib/base/ascii.h"
 #include "lib/base/usage_error.h"
 #include "lib/provider/go_number.h"
 #include "lib/provider/known_providers.h"
@@ -21,15 +22,8 @@ struct level_name {
   std::string_view name;
   std::uint8_t value;
 };
-constexpr level_name level_names[] = {{"critical", 1}, {"error", 2},       {"warning", 3},
-                                      {"information", 4}, {"info", 4}, {"verbose", 5}};
-
-bool same_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    return lower(x) == lower(y);
-  });
-}
+constexpr level_name level_names[] = {{"critical", 1},    {"error", 2}, {"warning", 3},
+                                      {"information", 4}, {"info", 4},  {"verbose", 5}};
 
 // Builds the one-line error for the whole string `text`.
 class failure {
@@ -90,13 +84,12 @@ void parse_identity(std::string_view field, provider& out, const name_resolver& 
   fail("unknown provider name " + quoted(field) +
        (resolver ? " (neither built in nor registered on this machine;"
                  : " (not in the built-in table;") +
-       " give its GUID, or *" + std::string(field) +
-       " for an EventSource/TraceLogging provider)");
+       " give its GUID, or *" + std::string(field) + " for an EventSource/TraceLogging provider)");
 }
 
 void parse_level(std::string_view field, provider& out, const failure& fail) {
   for (const auto& level : level_names) {
-    if (same_ignoring_case(level.name, field)) {
+    if (equals_ignoring_case(level.name, field)) {
       out.level = level.value;
       return;
     }
@@ -172,8 +165,7 @@ provider parse_provider(std::string_view text, const name_resolver& resolver) {
     if (count == max_fields) {
       fail("too many fields (at most 5: Name:Level:EventIDs:MatchAnyKeyword:MatchAllKeyword)");
     }
-    fields[count++] =
-        text.substr(start, colon == std::string_view::npos ? colon : colon - start);
+    fields[count++] = text.substr(start, colon == std::string_view::npos ? colon : colon - start);
     if (colon == std::string_view::npos) break;
     start = colon + 1;
   }

@@ -6,10 +6,10 @@
 // windows.h first: tdh.h needs its types.
 #include <tdh.h>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "lib/base/ascii.h"
 #include "lib/base/unicode.h"
 #endif
 
@@ -31,15 +31,12 @@ std::optional<guid> find_registered_provider(std::string_view name) {
   }
   if (status != ERROR_SUCCESS) return std::nullopt;
   const auto* info = reinterpret_cast<const PROVIDER_ENUMERATION_INFO*>(storage.data());
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
   for (ULONG i = 0; i < info->NumberOfProviders; ++i) {
     const TRACE_PROVIDER_INFO& entry = info->TraceProviderInfoArray[i];
     const auto* wide = reinterpret_cast<const char16_t*>(storage.data() + entry.ProviderNameOffset);
     std::string utf8;
     append_utf16_as_utf8(utf8, std::u16string_view(wide));
-    if (utf8.size() == name.size() &&
-        std::equal(utf8.begin(), utf8.end(), name.begin(),
-                   [&](char a, char b) { return lower(a) == lower(b); })) {
+    if (equals_ignoring_case(utf8, name)) {
       const GUID& g = entry.ProviderGuid;
       guid out;
       out.data1 = g.Data1;

@@ -16,10 +16,11 @@ TEST_CASE("unicode: round trip of ASCII, BMP and astral characters") {
 }
 
 TEST_CASE("unicode: invalid input becomes U+FFFD") {
-  CHECK(utf8_to_utf16("a\xFF" "b") == u"a\uFFFDb");
-  CHECK(utf8_to_utf16("\xC3") == u"\uFFFD");                  // truncated sequence
-  CHECK(utf8_to_utf16("\xC0\xAF") == u"\uFFFD\uFFFD");        // overlong
-  CHECK(utf8_to_utf16("\xED\xA0\x80") == u"\uFFFD");          // encoded surrogate
+  CHECK(utf8_to_utf16("a\xFF"
+                      "b") == u"a\uFFFDb");
+  CHECK(utf8_to_utf16("\xC3") == u"\uFFFD");            // truncated sequence
+  CHECK(utf8_to_utf16("\xC0\xAF") == u"\uFFFD\uFFFD");  // overlong
+  CHECK(utf8_to_utf16("\xED\xA0\x80") == u"\uFFFD");    // encoded surrogate
   std::string out;
   append_utf16_as_utf8(out, std::u16string(1, char16_t(0xD800)) + u"x");  // lone surrogate
   CHECK(out == "\xEF\xBF\xBDx");

@@ -30,10 +30,11 @@ std::size_t count_lines(const std::string& text) {
 }  // namespace
 
 TEST_CASE("provider_writer: a parsed provider as one exact JSON object") {
-  CHECK(json_of("Microsoft-Windows-Kernel-File:10:1,2,3:0x42:0x1337") ==
-        R"({"Name":"Microsoft-Windows-Kernel-File","Guid":"{EDD08927-9CC4-4E65-B970-C2560FB5C289}",)"
-        R"("Level":10,"MatchAnyKeyword":"0x42","MatchAllKeyword":"0x1337","EventIds":[1,2,3],)"
-        R"("ExcludeEventIds":false})");
+  CHECK(
+      json_of("Microsoft-Windows-Kernel-File:10:1,2,3:0x42:0x1337") ==
+      R"({"Name":"Microsoft-Windows-Kernel-File","Guid":"{EDD08927-9CC4-4E65-B970-C2560FB5C289}",)"
+      R"("Level":10,"MatchAnyKeyword":"0x42","MatchAllKeyword":"0x1337","EventIds":[1,2,3],)"
+      R"("ExcludeEventIds":false})");
   CHECK(json_of("*MyCompany.MyComponent") ==
         R"({"Name":"MyCompany.MyComponent","Guid":"{CE5FA4EA-AB00-5402-8B76-9F76AC858FB5}",)"
         R"("Level":255,"MatchAnyKeyword":"0xFFFFFFFFFFFFFFFF","MatchAllKeyword":"0x0",)"
@@ -74,7 +75,8 @@ TEST_CASE("provider_writer: listings as JSON lines, one valid object per entry")
 
   std::string flags = etwcat::formats::format_kernel_flags(listing_format::jsonl);
   CHECK(count_lines(flags) == etwcat::provider::kernel_flags().size());
-  CHECK(flags.rfind(R"({"Name":"Process","Value":"0x1","Description":"process start/end"})", 0) == 0);
+  CHECK(flags.rfind(R"({"Name":"Process","Value":"0x1","Description":"process start/end"})", 0) ==
+        0);
   CHECK(flags.find(R"({"Name":"ImageLoad","Value":"0x4","Logman":"img",)") != std::string::npos);
 }
 

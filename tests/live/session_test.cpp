@@ -30,7 +30,8 @@ TEST_SUITE("etw_api") {
   TEST_CASE("session: stopping a session that does not exist reports the Win32 error") {
     auto stopped = session::stop_by_name("etwcat-no-such-session");
     REQUIRE_FALSE(stopped.ok());
-    CHECK(stopped.failure().message.find("stopping session \"etwcat-no-such-session\" failed") == 0);
+    CHECK(stopped.failure().message.find("stopping session \"etwcat-no-such-session\" failed") ==
+          0);
   }
 }
 

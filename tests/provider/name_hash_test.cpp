@@ -15,7 +15,8 @@ std::string sha1_hex(const std::string& text) {
   sha1 hash;
   hash.update({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
   std::string out;
-  for (auto byte : hash.finish()) out += "0123456789abcdef"[byte >> 4], out += "0123456789abcdef"[byte & 15];
+  for (auto byte : hash.finish())
+    out += "0123456789abcdef"[byte >> 4], out += "0123456789abcdef"[byte & 15];
   return out;
 }
 }  // namespace
@@ -54,5 +55,6 @@ TEST_CASE("name_hash: the name is upper-cased first") {
   CHECK(eventsource_guid("mycompany.mycomponent") == eventsource_guid("MyCompany.MyComponent"));
   CHECK(eventsource_guid("MYCOMPANY.MYCOMPONENT") == eventsource_guid("MyCompany.MyComponent"));
   CHECK(eventsource_guid("\xC3\xA9t\xC3\xA9") == eventsource_guid("\xC3\x89T\xC3\x89"));  // été
-  CHECK_FALSE(eventsource_guid("MyCompany.MyComponent2") == eventsource_guid("MyCompany.MyComponent"));
+  CHECK_FALSE(eventsource_guid("MyCompany.MyComponent2") ==
+              eventsource_guid("MyCompany.MyComponent"));
 }

@@ -125,12 +125,12 @@ TEST_CASE("provider_parser: GUIDs with braces, without, any case") {
 
 TEST_CASE("provider_parser: malformed GUIDs are rejected") {
   const char* bad[] = {
-      "{45d8cccd-539f-4b72-a8b7-5c683142609a",   // one brace only
-      "45d8cccd-539f-4b72-a8b7-5c683142609a}",   // one brace only
-      "45d8cccd 539f-4b72-a8b7-5c683142609a",    // space instead of hyphen
-      "45d8cccd-539f-4b72-a8b7-5c683142609",     // wrong length
-      "{45d8cccd-539f-4b72-a8b7-5c683142609ab}", // wrong length
-      "45d8cccd-539f-4b72-a8b7-5c68314260xa",    // non-hex character
+      "{45d8cccd-539f-4b72-a8b7-5c683142609a",    // one brace only
+      "45d8cccd-539f-4b72-a8b7-5c683142609a}",    // one brace only
+      "45d8cccd 539f-4b72-a8b7-5c683142609a",     // space instead of hyphen
+      "45d8cccd-539f-4b72-a8b7-5c683142609",      // wrong length
+      "{45d8cccd-539f-4b72-a8b7-5c683142609ab}",  // wrong length
+      "45d8cccd-539f-4b72-a8b7-5c68314260xa",     // non-hex character
   };
   for (const char* text : bad) {
     CAPTURE(text);
@@ -143,8 +143,9 @@ TEST_CASE("provider_parser: malformed GUIDs are rejected") {
         "provider \"45d8cccd539f4b72a8b75c683142609a\": unknown provider name "
         "\"45d8cccd539f4b72a8b75c683142609a\" (not in the built-in table; give its GUID, or "
         "*45d8cccd539f4b72a8b75c683142609a for an EventSource/TraceLogging provider)");
-  CHECK(error_of("") == "provider \"\": empty name (give a provider name, a GUID or "
-                        "*EventSourceName)");
+  CHECK(error_of("") ==
+        "provider \"\": empty name (give a provider name, a GUID or "
+        "*EventSourceName)");
 }
 
 TEST_CASE("provider_parser: level names, any case") {
@@ -177,8 +178,9 @@ TEST_CASE("provider_parser: 64 event IDs fit, 65 are an error") {
   CHECK(parse(kernel_file + ":4:1-64").event_ids.size() == 64);
   CHECK(parse(kernel_file + ":4:0-62,1000").event_ids.size() == 64);
   CHECK(error_of(kernel_file + ":4:1-65") ==
-        "provider \"" + kernel_file + ":4:1-65\": event IDs \"1-65\" name more than 64 IDs, "
-        "the most one ETW event-ID filter holds");
+        "provider \"" + kernel_file +
+            ":4:1-65\": event IDs \"1-65\" name more than 64 IDs, "
+            "the most one ETW event-ID filter holds");
   CHECK(error_of(kernel_file + ":4:0-65535").find("more than 64 IDs") != std::string::npos);
 }
 
@@ -216,11 +218,13 @@ TEST_CASE("provider_parser: every error names the string, the field and the bad 
         "provider \"KF:abc\": unknown provider name \"KF\" (not in the built-in table; give its "
         "GUID, or *KF for an EventSource/TraceLogging provider)");
   CHECK(error_of(kf + ":abc") ==
-        "provider \"" + kf + ":abc\": level \"abc\" is neither a number (0-255) nor a level name "
-        "(critical, error, warning, information, verbose)");
+        "provider \"" + kf +
+            ":abc\": level \"abc\" is neither a number (0-255) nor a level name "
+            "(critical, error, warning, information, verbose)");
   CHECK(error_of(kf + ":256") ==
-        "provider \"" + kf + ":256\": level \"256\" is neither a number (0-255) nor a level name "
-        "(critical, error, warning, information, verbose)");
+        "provider \"" + kf +
+            ":256\": level \"256\" is neither a number (0-255) nor a level name "
+            "(critical, error, warning, information, verbose)");
   CHECK(error_of(kf + ":08").find("level \"08\"") != std::string::npos);  // 8 is no octal digit
   CHECK(error_of(kf + ":1__0").find("level \"1__0\"") != std::string::npos);
   CHECK(error_of(kf + ":4:1,,2") == "provider \"" + kf + ":4:1,,2\": empty event ID in \"1,,2\"");
@@ -242,11 +246,12 @@ TEST_CASE("provider_parser: every error names the string, the field and the bad 
         "provider \"" + kf +
             ":4::1:0x1FFFFFFFFFFFFFFFF\": MatchAllKeyword \"0x1FFFFFFFFFFFFFFFF\" is not a 64-bit "
             "number");
-  CHECK(error_of(kf + ":1:2:3:4:5") ==
-        "provider \"" + kf + ":1:2:3:4:5\": too many fields (at most 5: "
-        "Name:Level:EventIDs:MatchAnyKeyword:MatchAllKeyword)");
-  CHECK(error_of(":4") == "provider \":4\": empty name (give a provider name, a GUID or "
-                          "*EventSourceName)");
+  CHECK(error_of(kf + ":1:2:3:4:5") == "provider \"" + kf +
+                                           ":1:2:3:4:5\": too many fields (at most 5: "
+                                           "Name:Level:EventIDs:MatchAnyKeyword:MatchAllKeyword)");
+  CHECK(error_of(":4") ==
+        "provider \":4\": empty name (give a provider name, a GUID or "
+        "*EventSourceName)");
   CHECK(error_of("*:4") == "provider \"*:4\": empty EventSource name after \"*\"");
   CHECK(error_of("Nope:300") ==
         "provider \"Nope:300\": unknown provider name \"Nope\" (not in the built-in table; give "

@@ -2,11 +2,11 @@
 // the source tree. Tests in TEST_SUITE("corpus") skip, with a note, without it.
 #pragma once
 
+#include <doctest/doctest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-
-#include <doctest/doctest.h>
 
 #ifndef ETWCAT_SOURCE_DIR
 #define ETWCAT_SOURCE_DIR "."
@@ -37,10 +37,10 @@ inline std::filesystem::path corpus_file(const std::string& relative) {
 
 /// Opens a corpus test: skips the rest of the test case, with a message, when
 /// no corpus is present (a user's fresh clone still passes).
-#define ETWCAT_REQUIRE_CORPUS()                                                  \
-  do {                                                                           \
-    if (etwcat::testing::corpus_dir().empty()) {                                 \
-      MESSAGE("no corpus ($ETWCAT_CORPUS or ../shared/corpus): test skipped");   \
-      return;                                                                    \
-    }                                                                            \
+#define ETWCAT_REQUIRE_CORPUS()                                                \
+  do {                                                                         \
+    if (etwcat::testing::corpus_dir().empty()) {                               \
+      MESSAGE("no corpus ($ETWCAT_CORPUS or ../shared/corpus): test skipped"); \
+      return;                                                                  \
+    }                                                                          \
   } while (0)
