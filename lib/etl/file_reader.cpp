@@ -1,0 +1,329 @@
+// file_reader: buffer loop (stride = BufferSize, §1.1), record walk (end = Offset, 8-byte
+// alignment, 0xFFFFFFFF end marker, §1.4), XPRESS buffers (§1.5), damage handling (§8.3).
+#include "lib/etl/file_reader.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+#include "lib/base/byte_cursor.h"
+#include "lib/etl/xpress.h"
+
+namespace etwcat::etl {
+namespace {
+
+std::string printf_string(const char* fmt, auto... args) {
+  char text[256];
+  std::snprintf(text, sizeof text, fmt, args...);
+  return text;
+}
+
+// The path as text for messages; u8string keeps non-ASCII names intact on Windows too.
+std::string display_name(const std::filesystem::path& path) {
+  const std::u8string u8 = path.u8string();
+  return std::string(u8.begin(), u8.end());
+}
+
+// Reads up to `n` bytes into `out`; returns how many arrived (fewer only at end of file).
+std::size_t read_some(std::ifstream& in, char* out, std::size_t n) {
+  if (n == 0 || !in) return 0;
+  in.read(out, static_cast<std::streamsize>(n));
+  return static_cast<std::size_t>(in.gcount());
+}
+
+}  // namespace
+
+result<file_reader> file_reader::open(const std::filesystem::path& path, diagnostics& diags) {
+  file_reader reader;
+  reader.name_ = display_name(path);
+  reader.diags_ = &diags;
+  reader.in_ = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*reader.in_) return error{"cannot open " + reader.name_ + " for reading", 0};
+
+  // Look at the first buffer header before trusting it: an empty or foreign file must fail
+  // open() with a clear message, not become a diagnostic.
+  wmi_buffer_header first{};
+  char head[sizeof first];
+  const std::size_t got = read_some(*reader.in_, head, sizeof head);
+  if (got == 0) return error{"empty file (0 bytes), not an ETL file", 0};
+  if (got < sizeof head) {
+    return error{printf_string("not an ETL file: %zu bytes, shorter than one %zu-byte buffer "
+                               "header",
+                               got, sizeof head),
+                 0};
+  }
+  (void)read_at(std::as_bytes(std::span(head)), 0, first);
+  if (first.buffer_size < buffer_header_size + sizeof(system_trace_header) ||
+      first.buffer_size > max_buffer_size) {
+    return error{printf_string("not an ETL file: first buffer size %" PRIu32 " is outside %zu..%zu",
+                               first.buffer_size, buffer_header_size + sizeof(system_trace_header),
+                               max_buffer_size),
+                 0};
+  }
+  reader.in_->clear();
+  reader.in_->seekg(0);
+
+  // Load buffer 0 through the normal path, then require a log-file header as its record 0.
+  if (reader.load_next_buffer() != load_result::loaded) {
+    return error{"not an ETL file: the first buffer cannot be read", 0};
+  }
+  const auto frame = frame_record(reader.data_.subspan(reader.position_));
+  if (frame.state != record_frame::status::ok || frame.size < frame.min_size ||
+      reader.position_ + frame.size > reader.data_.size()) {
+    return error{printf_string("not an ETL file: no log-file header record at offset 0x%zx "
+                               "(marker 0x%08" PRIx32 ")",
+                               reader.position_, frame.marker),
+                 reader.position_};
+  }
+  record_view first_record;
+  record_origin origin;
+  origin.file_offset = reader.position_;
+  if (auto bad = first_record.parse(reader.data_.subspan(reader.position_, frame.size), origin)) {
+    return error{"not an ETL file: " + bad->message, reader.position_ + bad->offset};
+  }
+  auto header = parse_logfile_header(first_record);
+  if (!header) {
+    return error{"not an ETL file: " + header.failure().message,
+                 reader.position_ + header.failure().offset};
+  }
+  reader.header_ = std::move(header.value());
+  return reader;
+}
+
+void file_reader::report(severity level, std::uint64_t offset, const std::string& text) {
+  diags_->report(level, name_, offset, text, buffer_.index);
+}
+
+std::uint64_t file_reader::record_file_offset(std::size_t offset_in_buffer) const noexcept {
+  // A record in a compressed buffer has no file offset of its own: point at its buffer.
+  return buffer_.compressed ? buffer_.file_offset : buffer_.file_offset + offset_in_buffer;
+}
+
+std::string file_reader::record_place(std::size_t offset_in_buffer) const {
+  return buffer_.compressed
+             ? printf_string(" (at 0x%zx of the decompressed buffer)", offset_in_buffer)
+             : std::string();
+}
+
+file_reader::load_result file_reader::load_next_buffer() {
+  if (done_) return load_result::end_of_file;
+  const std::uint64_t at = next_buffer_offset_;
+  buffer_ = buffer_info{};
+  buffer_.index = next_buffer_index_;
+  buffer_.file_offset = at;
+
+  // Header: 72 bytes, or a clean end of file.
+  raw_.resize(buffer_header_size);
+  const std::size_t got = read_some(*in_, raw_.data(), buffer_header_size);
+  if (got == 0) {
+    done_ = true;
+    // A file cut exactly between buffers looks complete; only the header's count tells.
+    if (buffers_read_ < header_.buffers_written) {
+      report(severity::warning, at,
+             printf_string("file ends after %" PRIu64 " buffers, but its header says %" PRIu32
+                           " were written; the rest is missing",
+                           buffers_read_, header_.buffers_written));
+    }
+    return load_result::end_of_file;
+  }
+  if (got < buffer_header_size) {
+    done_ = true;
+    report(severity::error, at,
+           printf_string("file ends %zu bytes into a %zu-byte buffer header; "
+                         "truncated file, last buffer lost",
+                         got, buffer_header_size));
+    return load_result::end_of_file;
+  }
+  wmi_buffer_header h{};
+  (void)read_at(std::as_bytes(std::span(raw_)), 0, h);
+  buffer_.disk_size = h.buffer_size;
+  buffer_.sequence_number = h.sequence_number;
+  buffer_.timestamp = h.timestamp;
+  buffer_.processor = buffer_processor(h);
+  buffer_.flags = h.buffer_flag;
+  buffer_.type = h.buffer_type;
+  buffer_.compressed = (h.buffer_flag & buffer_flag::compressed) != 0;
+
+  // The stride to the next buffer is BufferSize; if it is impossible there is no next buffer
+  // to find, so the rest of the file is given up rather than guessed at.
+  const std::size_t limit = buffer_.compressed ? max_compressed_buffer_size : max_buffer_size;
+  if (h.buffer_size < buffer_header_size || h.buffer_size > limit) {
+    done_ = true;
+    report(severity::error, at,
+           printf_string("buffer size %" PRIu32 " is outside %zu..%zu; rest of file skipped",
+                         h.buffer_size, buffer_header_size, limit));
+    return load_result::end_of_file;
+  }
+  next_buffer_offset_ = at + h.buffer_size;
+  ++next_buffer_index_;
+  ++buffers_read_;
+
+  // Body. A short read means the file was cut inside this buffer.
+  raw_.resize(h.buffer_size);
+  const std::size_t body = h.buffer_size - buffer_header_size;
+  const std::size_t body_got = read_some(*in_, raw_.data() + buffer_header_size, body);
+  truncated_ = body_got < body;
+  truncated_at_ = at + buffer_header_size + body_got;
+  if (truncated_) done_ = true;  // nothing can follow the end of the file
+
+  if (h.buffer_flag & (buffer_flag::events_lost | buffer_flag::buffer_lost)) {
+    report(severity::warning, at,
+           printf_string("buffer flags 0x%04x: the logger lost %s", h.buffer_flag,
+                         (h.buffer_flag & buffer_flag::buffer_lost) ? "a buffer" : "events"));
+  }
+
+  if (!buffer_.compressed) {
+    // Data ends at Offset, never past BufferSize, nor past the bytes that exist.
+    std::size_t end = h.offset;
+    if (end < buffer_header_size) {
+      report(severity::error, at,
+             printf_string("buffer data end (Offset) %" PRIu32
+                           " is inside the %zu-byte header; buffer skipped",
+                           h.offset, buffer_header_size));
+      if (truncated_) finish_buffer();
+      return load_result::skipped;
+    }
+    if (end > h.buffer_size) {
+      report(severity::warning, at,
+             printf_string("buffer data end (Offset) %" PRIu32 " is past the buffer size %" PRIu32
+                           "; clamped",
+                           h.offset, h.buffer_size));
+      end = h.buffer_size;
+    }
+    end = std::min(end, buffer_header_size + body_got);
+    buffer_.data_end = static_cast<std::uint32_t>(end);
+    data_ = std::as_bytes(std::span(raw_)).first(end);
+  } else {
+    if (truncated_) {
+      // A cut compressed stream could still decode, but to an unknown, partial length: drop it.
+      report(severity::error, at,
+             printf_string("compressed buffer truncated: file ends after %zu of %" PRIu32
+                           " bytes; buffer skipped",
+                           buffer_header_size + body_got, h.buffer_size));
+      truncated_ = false;
+      return load_result::skipped;
+    }
+    if (h.offset < buffer_header_size || h.offset > max_buffer_size) {
+      report(severity::error, at,
+             printf_string("compressed buffer says it unpacks to %" PRIu32
+                           " bytes, outside %zu..%zu; buffer skipped",
+                           h.offset, buffer_header_size, max_buffer_size));
+      return load_result::skipped;
+    }
+    unpacked_.resize(h.offset);
+    std::memcpy(unpacked_.data(), raw_.data(), buffer_header_size);
+    const auto packed = std::as_bytes(std::span(raw_)).subspan(buffer_header_size);
+    const auto out = std::span(unpacked_).subspan(buffer_header_size);
+    auto n = xpress_decompress(packed, out);
+    if (!n) {
+      report(severity::error, at + buffer_header_size + n.failure().offset,
+             "compressed buffer damaged: " + n.failure().message + "; buffer skipped");
+      return load_result::skipped;
+    }
+    if (n.value() != out.size()) {
+      report(severity::warning, at,
+             printf_string("compressed buffer unpacked to %zu bytes, its header says %zu; "
+                           "only those read",
+                           n.value(), out.size()));
+    }
+    buffer_.data_end = static_cast<std::uint32_t>(buffer_header_size + n.value());
+    data_ = std::span<const std::byte>(unpacked_).first(buffer_.data_end);
+  }
+  position_ = buffer_header_size;
+  in_buffer_ = true;
+  return load_result::loaded;
+}
+
+void file_reader::finish_buffer() {
+  in_buffer_ = false;
+  if (truncated_) {
+    truncated_ = false;
+    report(severity::error, buffer_.file_offset,
+           printf_string("buffer truncated: file ends at offset 0x%" PRIx64 ", %" PRIu64
+                         " of %" PRIu32 " bytes into the buffer; "
+                         "records that did not fit are lost",
+                         truncated_at_, truncated_at_ - buffer_.file_offset, buffer_.disk_size));
+  }
+}
+
+bool file_reader::next(record_view& out) {
+  for (;;) {
+    if (!in_buffer_) {
+      const load_result loaded = load_next_buffer();
+      if (loaded == load_result::end_of_file) return false;
+      if (loaded == load_result::skipped) continue;
+    }
+    const std::size_t at = position_;
+    // Fewer than 4 bytes can only be the gap left by alignment after the last record.
+    if (at + 4 > data_.size()) {
+      finish_buffer();
+      continue;
+    }
+    const std::span<const std::byte> rest = data_.subspan(at);
+    const record_frame frame = frame_record(rest);
+    using status = record_frame::status;
+    if (frame.state == status::end_of_data) {
+      finish_buffer();
+      continue;
+    }
+    if (frame.state == status::unknown_marker) {
+      report(severity::error, record_file_offset(at),
+             printf_string("unknown record marker 0x%08" PRIx32 "%s; rest of buffer skipped",
+                           frame.marker, record_place(at).c_str()));
+      finish_buffer();
+      continue;
+    }
+    // A record cut by the end of a truncated file is covered by the truncation report.
+    const bool cut_by_eof = truncated_ && at + std::max(frame.size, frame.min_size) >
+                                              truncated_at_ - buffer_.file_offset;
+    if (frame.state == status::short_data) {
+      if (!cut_by_eof) {
+        report(severity::error, record_file_offset(at),
+               printf_string("%zu bytes left in the buffer, fewer than a %zu-byte %s header%s; "
+                             "rest of buffer skipped",
+                             rest.size(), frame.min_size,
+                             std::string(to_string(frame.kind)).c_str(), record_place(at).c_str()));
+      }
+      finish_buffer();
+      continue;
+    }
+    if (frame.size < frame.min_size) {
+      report(severity::error, record_file_offset(at),
+             printf_string("record size %zu < %zu-byte %s header%s; rest of buffer skipped",
+                           frame.size, frame.min_size, std::string(to_string(frame.kind)).c_str(),
+                           record_place(at).c_str()));
+      finish_buffer();
+      continue;
+    }
+    if (frame.size > rest.size()) {
+      if (!cut_by_eof) {
+        report(severity::error, record_file_offset(at),
+               printf_string("record size %zu runs past the buffer data end (%zu bytes left)%s; "
+                             "rest of buffer skipped",
+                             frame.size, rest.size(), record_place(at).c_str()));
+      }
+      finish_buffer();
+      continue;
+    }
+    position_ = at + align8(frame.size);
+    record_origin origin;
+    origin.file_offset = record_file_offset(at);
+    origin.buffer_index = buffer_.index;
+    origin.buffer_sequence = buffer_.sequence_number;
+    origin.offset_in_buffer = static_cast<std::uint32_t>(at);
+    origin.processor = buffer_.processor;
+    origin.compressed = buffer_.compressed;
+    const std::uint8_t pointer_size =
+        header_.pointer_size == 4 ? 4 : 8;  // only WPP records without POINTER flags use it
+    if (auto bad = out.parse(rest.first(frame.size), origin, pointer_size)) {
+      report(severity::warning, record_file_offset(at + (buffer_.compressed ? 0 : bad->offset)),
+             bad->message + record_place(at) + "; record skipped");
+      continue;
+    }
+    ++records_read_;
+    return true;
+  }
+}
+
+}  // namespace etwcat::etl
