@@ -19,12 +19,6 @@ std::string printf_string(const char* fmt, auto... args) {
   return text;
 }
 
-// The path as text for messages; u8string keeps non-ASCII names intact on Windows too.
-std::string display_name(const std::filesystem::path& path) {
-  const std::u8string u8 = path.u8string();
-  return std::string(u8.begin(), u8.end());
-}
-
 // Reads up to `n` bytes into `out`; returns how many arrived (fewer only at end of file).
 std::size_t read_some(std::ifstream& in, char* out, std::size_t n) {
   if (n == 0 || !in) return 0;
@@ -33,6 +27,12 @@ std::size_t read_some(std::ifstream& in, char* out, std::size_t n) {
 }
 
 }  // namespace
+
+std::string display_name(const std::filesystem::path& path) {
+  // u8string keeps non-ASCII names intact on Windows too.
+  const std::u8string u8 = path.u8string();
+  return std::string(u8.begin(), u8.end());
+}
 
 result<file_reader> file_reader::open(const std::filesystem::path& path, diagnostics& diags) {
   file_reader reader;
@@ -91,6 +91,38 @@ result<file_reader> file_reader::open(const std::filesystem::path& path, diagnos
   return reader;
 }
 
+void file_reader::only_processor(std::uint16_t processor, bool report_file_damage) {
+  filtered_ = true;
+  processor_ = processor;
+  report_file_damage_ = report_file_damage;
+  if (in_buffer_ && buffer_.processor != processor) {
+    in_buffer_ = false;  // buffer 0, loaded by open(), belongs to another reader
+    truncated_ = false;
+  }
+}
+
+std::vector<std::uint16_t> file_reader::processors(const std::filesystem::path& path) {
+  std::vector<std::uint16_t> found;
+  std::ifstream in(path, std::ios::binary);
+  std::uint64_t at = 0;
+  char raw[buffer_header_size];
+  while (in.seekg(static_cast<std::streamoff>(at)) &&
+         read_some(in, raw, sizeof raw) == sizeof raw) {
+    wmi_buffer_header h{};
+    (void)read_at(std::as_bytes(std::span(raw)), 0, h);
+    const bool compressed = (h.buffer_flag & buffer_flag::compressed) != 0;
+    const std::size_t limit = compressed ? max_compressed_buffer_size : max_buffer_size;
+    if (h.buffer_size < buffer_header_size || h.buffer_size > limit) break;
+    const std::uint16_t processor = buffer_processor(h);
+    if (std::find(found.begin(), found.end(), processor) == found.end()) {
+      found.push_back(processor);
+    }
+    at += h.buffer_size;
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 void file_reader::report(severity level, std::uint64_t offset, const std::string& text) {
   diags_->report(level, name_, offset, text, buffer_.index);
 }
@@ -119,7 +151,7 @@ file_reader::load_result file_reader::load_next_buffer() {
   if (got == 0) {
     done_ = true;
     // A file cut exactly between buffers looks complete; only the header's count tells.
-    if (buffers_read_ < header_.buffers_written) {
+    if (buffers_read_ < header_.buffers_written && report_file_damage_) {
       report(severity::warning, at,
              printf_string("file ends after %" PRIu64 " buffers, but its header says %" PRIu32
                            " were written; the rest is missing",
@@ -129,10 +161,11 @@ file_reader::load_result file_reader::load_next_buffer() {
   }
   if (got < buffer_header_size) {
     done_ = true;
-    report(severity::error, at,
-           printf_string("file ends %zu bytes into a %zu-byte buffer header; "
-                         "truncated file, last buffer lost",
-                         got, buffer_header_size));
+    if (report_file_damage_)
+      report(severity::error, at,
+             printf_string("file ends %zu bytes into a %zu-byte buffer header; "
+                           "truncated file, last buffer lost",
+                           got, buffer_header_size));
     return load_result::end_of_file;
   }
   wmi_buffer_header h{};
@@ -150,14 +183,20 @@ file_reader::load_result file_reader::load_next_buffer() {
   const std::size_t limit = buffer_.compressed ? max_compressed_buffer_size : max_buffer_size;
   if (h.buffer_size < buffer_header_size || h.buffer_size > limit) {
     done_ = true;
-    report(severity::error, at,
-           printf_string("buffer size %" PRIu32 " is outside %zu..%zu; rest of file skipped",
-                         h.buffer_size, buffer_header_size, limit));
+    if (report_file_damage_)
+      report(severity::error, at,
+             printf_string("buffer size %" PRIu32 " is outside %zu..%zu; rest of file skipped",
+                           h.buffer_size, buffer_header_size, limit));
     return load_result::end_of_file;
   }
   next_buffer_offset_ = at + h.buffer_size;
   ++next_buffer_index_;
   ++buffers_read_;
+  if (filtered_ && buffer_.processor != processor_) {
+    // Another processor's buffer: its reader reads it; a seek costs no read.
+    in_->seekg(static_cast<std::streamoff>(next_buffer_offset_));
+    return load_result::skipped;
+  }
 
   // Body. A short read means the file was cut inside this buffer.
   raw_.resize(h.buffer_size);

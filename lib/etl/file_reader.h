@@ -35,6 +35,9 @@ struct buffer_info {
   bool compressed = false;
 };
 
+/// A path as UTF-8 text, for messages.
+std::string display_name(const std::filesystem::path& path);
+
 /// Reads one .etl file. Records come out in file order, which is time order only within one
 /// buffer. Memory use is bounded by two buffers (at most ~16 MB each), whatever the file size.
 ///
@@ -63,6 +66,18 @@ class file_reader {
   bool next(record_view& out);
 
   const logfile_header& header() const noexcept { return header_; }
+
+  /// Limits this reader to the buffers one processor filled, in file order, so that a merger
+  /// can restore time order (§1.6) with one reader per processor. Damage inside other
+  /// processors' buffers is left to their readers; damage that concerns the whole file (a bad
+  /// buffer header, a missing end) is reported only when `report_file_damage` is set, so that
+  /// several readers of one file report it once. Call right after open().
+  void only_processor(std::uint16_t processor, bool report_file_damage);
+
+  /// The processors whose buffers `path` holds, ascending, from a scan of its buffer headers
+  /// (72 bytes read per buffer). Stops quietly at the first impossible header; the readers
+  /// report it.
+  static std::vector<std::uint16_t> processors(const std::filesystem::path& path);
   /// The buffer of the record last returned by next().
   const buffer_info& buffer() const noexcept { return buffer_; }
   /// The file name used in diagnostics (the path as given to open()).
@@ -99,6 +114,9 @@ class file_reader {
   bool truncated_ = false;
   bool done_ = false;
   std::uint64_t buffers_read_ = 0;
+  bool filtered_ = false;  // only buffers of `processor_` are read
+  std::uint16_t processor_ = 0;
+  bool report_file_damage_ = true;
   std::uint64_t records_read_ = 0;
 };
 

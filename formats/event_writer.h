@@ -1,0 +1,90 @@
+// event_writer: the interface every output format implements (begin / write / finish), the
+// facts a format may print around the events, and the buffered FILE* sink the formats share.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/event/event.h"
+
+namespace etwcat::formats {
+
+/// What is known about one input before its events: the log-file header facts worth showing.
+struct trace_source {
+  std::string name;                // file path as given, or the live session name
+  std::uint64_t start_time = 0;    // FILETIME UTC
+  std::uint64_t end_time = 0;      // FILETIME UTC; 0 when unknown (live, cut-short files)
+  std::uint32_t os_build = 0;      // ProviderVersion
+  std::uint32_t processors = 0;    // NumberOfProcessors
+  std::uint32_t pointer_size = 0;  // 4 or 8
+  std::uint32_t events_lost = 0;   // as the header says
+  std::uint32_t buffers_lost = 0;
+};
+
+/// Everything a writer may print before the first event.
+struct trace_info {
+  std::vector<trace_source> sources;  // one per input file, or the one live session
+};
+
+/// What a writer may print after the last event.
+struct summary {
+  std::uint64_t records_read = 0;    // every record, headers included
+  std::uint64_t events_written = 0;  // after filtering
+  std::uint64_t events_lost = 0;     // header counts plus buffers found lost
+  std::uint64_t diagnostics = 0;     // damage reports (printed on stderr)
+};
+
+/// One output format. The reader calls begin() once, write() per event, finish() once.
+class event_writer {
+ public:
+  virtual ~event_writer() = default;
+  virtual void begin(const trace_info& info) = 0;
+  virtual void write(const event& e) = 0;
+  virtual void finish(const summary& totals) = 0;
+};
+
+/// A large reused text buffer in front of a FILE*: writers append a whole event, then call
+/// commit(), which hands the text to fwrite once about `capacity` bytes have gathered. One
+/// fwrite per megabyte instead of per event; no allocation after the buffer has grown once.
+class output_sink {
+ public:
+  static constexpr std::size_t default_capacity = std::size_t{1} << 20;
+
+  explicit output_sink(std::FILE* file, std::size_t capacity = default_capacity)
+      : file_(file), capacity_(capacity) {
+    // Room for a full buffer plus the one event that crosses the line.
+    buffer_.reserve(capacity + capacity / 4);
+  }
+  ~output_sink() { flush(); }
+  output_sink(const output_sink&) = delete;
+  output_sink& operator=(const output_sink&) = delete;
+
+  /// The text not yet written; append to it, then commit().
+  std::string& buffer() noexcept { return buffer_; }
+  /// Marks the end of a unit (an event): writes the buffer out when it is full.
+  void commit() {
+    if (buffer_.size() >= capacity_) flush();
+  }
+  /// Writes out everything buffered and flushes the FILE*. After a failed write (a closed pipe,
+  /// a full disk) further output is dropped and failed() is true.
+  void flush() {
+    if (!failed_ && !buffer_.empty()) {
+      failed_ = std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size();
+    }
+    if (!failed_) failed_ = std::fflush(file_) != 0;
+    buffer_.clear();
+  }
+  bool failed() const noexcept { return failed_; }
+  std::FILE* file() const noexcept { return file_; }
+
+ private:
+  std::FILE* file_;
+  std::size_t capacity_;
+  std::string buffer_;
+  bool failed_ = false;
+};
+
+}  // namespace etwcat::formats

@@ -1,0 +1,218 @@
+// jsonl_writer: appends the output-schema.md object of an event straight into the sink's
+// buffer; numbers through std::to_chars, so nothing is allocated per event.
+#include "formats/jsonl_writer.h"
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <span>
+
+#include "formats/json.h"
+#include "lib/base/time_format.h"
+
+namespace etwcat::formats {
+namespace {
+
+void append_number(std::string& out, std::uint64_t value) {
+  char text[20];
+  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  out.append(text, static_cast<std::size_t>(end - text));
+}
+
+void append_guid(std::string& out, const guid& g) {
+  std::array<char, 38> text;
+  g.format_to(text);
+  out.push_back('"');
+  out.append(text.data(), text.size());
+  out.push_back('"');
+}
+
+void append_quoted_hex(std::string& out, std::uint64_t value) {
+  out.push_back('"');
+  append_hex(out, value);
+  out.push_back('"');
+}
+
+void append_hex_bytes(std::string& out, std::span<const std::byte> bytes) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  out.push_back('"');
+  const std::size_t at = out.size();
+  out.resize(at + 2 * bytes.size());
+  char* p = out.data() + at;
+  for (std::byte b : bytes) {
+    *p++ = digits[static_cast<unsigned>(b) >> 4];
+    *p++ = digits[static_cast<unsigned>(b) & 0xF];
+  }
+  out.push_back('"');
+}
+
+// Writes the separator between members of one object: nothing before the first.
+class members {
+ public:
+  explicit members(std::string& out) : out_(out) {}
+  /// Appends `"key":` (after a comma unless it is the first member).
+  std::string& key(std::string_view name) {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+    out_.push_back('"');
+    out_.append(name);  // keys are ASCII identifiers chosen here
+    out_ += "\":";
+    return out_;
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+// {"Value":n,"Name":"…"} with Name left out when unknown.
+void append_valued(std::string& out, std::uint64_t value, std::string_view name) {
+  out += "{\"Value\":";
+  append_number(out, value);
+  if (!name.empty()) {
+    out += ",\"Name\":";
+    append_json_string(out, name);
+  }
+  out.push_back('}');
+}
+
+void append_system(std::string& out, const event& e) {
+  members m(out);
+  m.key("Provider").push_back('{');
+  {
+    members p(out);
+    if (!e.provider_name.empty()) append_json_string(p.key("Name"), e.provider_name);
+    append_guid(p.key("Guid"), e.provider_guid);
+  }
+  out.push_back('}');
+  if (e.has_event_id) append_number(m.key("EventID"), e.event_id);
+  if (e.has_version) append_number(m.key("Version"), e.version);
+  if (e.has_level) append_valued(m.key("Level"), e.level, e.level_name);
+  if (e.has_task) append_valued(m.key("Task"), e.task, e.task_name);
+  if (e.has_opcode) append_valued(m.key("Opcode"), e.opcode, e.opcode_name);
+  if (e.has_keywords) {
+    m.key("Keywords") += "{\"Mask\":";
+    append_quoted_hex(out, e.keywords);
+    if (!e.keyword_names.empty()) {
+      out += ",\"Name\":[";
+      for (std::size_t i = 0; i < e.keyword_names.size(); ++i) {
+        if (i != 0) out.push_back(',');
+        append_json_string(out, e.keyword_names[i]);
+      }
+      out.push_back(']');
+    }
+    out.push_back('}');
+  }
+  if (e.has_channel) append_valued(m.key("Channel"), e.channel, e.channel_name);
+  if (const std::string_view name = e.event_name(); !name.empty()) {
+    append_json_string(m.key("EventName"), name);
+  }
+  if (e.has_time) {
+    char text[rfc3339_length];
+    m.key("TimeCreated") += "{\"SystemTime\":\"";
+    out.append(format_rfc3339(e.time_created, text));
+    out += "\"}";
+  }
+  if (e.has_activity_id || e.has_related_activity_id) {
+    m.key("Correlation").push_back('{');
+    members c(out);
+    if (e.has_activity_id) append_guid(c.key("ActivityID"), e.activity_id);
+    if (e.has_related_activity_id) append_guid(c.key("RelatedActivityID"), e.related_activity_id);
+    out.push_back('}');
+  }
+  m.key("Execution").push_back('{');
+  {
+    members x(out);
+    if (e.has_process_and_thread) {
+      append_number(x.key("ProcessID"), e.process_id);
+      append_number(x.key("ThreadID"), e.thread_id);
+    }
+    append_number(x.key("ProcessorID"), e.processor_id);
+    if (e.cpu_times == cpu_time_kind::kernel_user) {
+      append_number(x.key("KernelTime"), e.kernel_time);
+      append_number(x.key("UserTime"), e.user_time);
+    } else if (e.cpu_times == cpu_time_kind::processor) {
+      append_number(x.key("ProcessorTime"), e.processor_time);
+    }
+  }
+  out.push_back('}');
+  if (e.is_classic) {
+    m.key("Classic").push_back('{');
+    members c(out);
+    if (e.has_group) {
+      if (!e.group_name.empty()) {
+        append_json_string(c.key("Group"), e.group_name);
+      } else {
+        append_number(c.key("Group"), e.group);  // unknown group: its number
+      }
+    }
+    append_number(c.key("Type"), e.classic_type);
+    if (!e.header_type.empty()) append_json_string(c.key("HeaderType"), e.header_type);
+    out.push_back('}');
+  }
+}
+
+void append_extended(std::string& out, const event& e) {
+  members m(out);
+  if (e.has_stack_trace) {
+    m.key("StackTrace").push_back('[');
+    for (std::size_t i = 0; i < e.stack.count(); ++i) {
+      if (i != 0) out.push_back(',');
+      append_quoted_hex(out, e.stack.address(i));
+    }
+    out.push_back(']');
+    if (e.stack.match_id != 0) append_number(m.key("StackMatchID"), e.stack.match_id);
+  }
+  if (e.has_sid) append_json_string(m.key("Sid"), e.sid());
+  if (e.has_terminal_session_id) append_number(m.key("TerminalSessionID"), e.terminal_session_id);
+  if (e.has_stack_key) {
+    m.key("StackKey") += "{\"MatchID\":";
+    append_number(out, e.stack_key_item.match_id);
+    out += ",\"Key\":";
+    append_quoted_hex(out, e.stack_key_item.key);
+    out.push_back('}');
+  }
+  if (e.has_event_key) append_quoted_hex(m.key("EventKey"), e.event_key);
+  if (e.has_process_start_key) append_quoted_hex(m.key("ProcessStartKey"), e.process_start_key);
+  if (e.has_container_id) append_json_string(m.key("ContainerID"), e.container_id);
+  if (!e.other_items.empty()) {
+    m.key("Other").push_back('[');
+    for (std::size_t i = 0; i < e.other_items.size(); ++i) {
+      if (i != 0) out.push_back(',');
+      out += "{\"Type\":";
+      append_number(out, e.other_items[i].type);
+      out += ",\"Data\":";
+      append_hex_bytes(out, e.other_items[i].data);
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
+}
+
+}  // namespace
+
+void append_event_json(std::string& out, const event& e, const jsonl_options& options) {
+  out += "{\"System\":{";
+  append_system(out, e);
+  out.push_back('}');
+  // "EventData" comes from the payload decoders (not yet part of event).
+  if (e.has_extended_data()) {
+    out += ",\"ExtendedData\":{";
+    append_extended(out, e);
+    out.push_back('}');
+  }
+  if (!e.raw_data.empty() && (!e.payload_decoded || options.always_raw)) {
+    out += ",\"RawData\":";
+    append_hex_bytes(out, e.raw_data);
+  }
+  out.push_back('}');
+}
+
+void jsonl_writer::write(const event& e) {
+  std::string& out = sink_.buffer();
+  append_event_json(out, e, options_);
+  out.push_back('\n');
+  sink_.commit();
+}
+
+}  // namespace etwcat::formats

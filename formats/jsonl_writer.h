@@ -1,0 +1,62 @@
+// jsonl_writer: one event -> one JSON object on one line (JSON lines), the contract of
+// docs/output-schema.md, reproduced here so that the code and the contract stay side by side.
+//
+// {"System":{
+//    "Provider":{"Name":"Microsoft-Windows-HttpService",
+//                "Guid":"{DD5EF90A-6398-47A4-AD34-4DCECDEF795F}"},
+//    "EventID":21,"Version":0,
+//    "Level":{"Value":4,"Name":"Information"},
+//    "Task":{"Value":4,"Name":"..."},
+//    "Opcode":{"Value":28,"Name":"..."},
+//    "Keywords":{"Mask":"0x8000000000000010","Name":["..."]},
+//    "Channel":{"Value":16,"Name":"..."},
+//    "EventName":"Task/Opcode",
+//    "TimeCreated":{"SystemTime":"2011-01-23T22:07:27.2257591Z"},
+//    "Correlation":{"ActivityID":"{...}","RelatedActivityID":"{...}"},
+//    "Execution":{"ProcessID":0,"ThreadID":0,"ProcessorID":2,"KernelTime":15,"UserTime":31},
+//    "Classic":{"Group":"Process","Type":1,"HeaderType":"SYSTEM64"}
+//  },
+//  "EventData":{"FieldName":value, ...},
+//  "ExtendedData":{"StackTrace":["0x7FF6...", ...],"Sid":"S-1-5-18","TerminalSessionID":1, ...},
+//  "RawData":"0A0B..."
+// }
+//
+// Keys appear in this order and keys with nothing to say are left out (never null). GUIDs are
+// upper case in braces; masks, keys and addresses "0x…" upper case; times RFC 3339 UTC with 7
+// fractional digits; RawData upper-case hex. Execution has "ProcessorTime" instead of
+// KernelTime/UserTime for private sessions; "Classic" appears for kernel and MOF records only.
+// ExtendedData keys, in order: StackTrace (+ StackMatchID when not 0), Sid, TerminalSessionID,
+// StackKey {MatchID, Key}, EventKey, ProcessStartKey, ContainerID, Other [{Type, Data}].
+#pragma once
+
+#include <string>
+
+#include "formats/event_writer.h"
+#include "lib/event/event.h"
+
+namespace etwcat::formats {
+
+struct jsonl_options {
+  bool always_raw = false;  // --raw: RawData even when the payload was decoded
+};
+
+/// Writes JSON lines into `sink`; begin() and finish() print nothing (the stream is events
+/// only, so `jq` and friends can read it as is).
+class jsonl_writer final : public event_writer {
+ public:
+  explicit jsonl_writer(output_sink& sink, jsonl_options options = {})
+      : sink_(sink), options_(options) {}
+
+  void begin(const trace_info&) override {}
+  void write(const event& e) override;
+  void finish(const summary&) override { sink_.flush(); }
+
+ private:
+  output_sink& sink_;
+  jsonl_options options_;
+};
+
+/// Appends the JSON object of `e`, without the newline (tests, other writers).
+void append_event_json(std::string& out, const event& e, const jsonl_options& options = {});
+
+}  // namespace etwcat::formats

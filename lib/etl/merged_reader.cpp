@@ -1,0 +1,84 @@
+// A k-way merge over (file, processor) streams, each in time order already: within a buffer
+// records are in time order, and a processor's buffers follow each other in the file.
+#include "lib/etl/merged_reader.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace etwcat::etl {
+
+merged_reader merged_reader::open(std::span<const std::filesystem::path> paths,
+                                  diagnostics& diags) {
+  merged_reader merged;
+  merged.files_.resize(paths.size());
+  for (std::size_t f = 0; f < paths.size(); ++f) {
+    auto first = file_reader::open(paths[f], diags);
+    if (!first) {
+      diags.report(severity::error, display_name(paths[f]), first.failure().offset,
+                   first.failure().message);
+      continue;
+    }
+    merged.files_[f] = {first.value().header(), trace_clock(first.value().header()), true};
+    std::vector<std::uint16_t> processors = file_reader::processors(paths[f]);
+    if (processors.empty()) processors.push_back(first.value().buffer().processor);
+    for (std::size_t p = 0; p < processors.size(); ++p) {
+      // The reader already open serves the first processor; the others open their own.
+      result<file_reader> reader = p == 0 ? std::move(first) : file_reader::open(paths[f], diags);
+      if (!reader) {  // it opened a moment ago: only a vanished file gets here
+        diags.report(severity::error, display_name(paths[f]), reader.failure().offset,
+                     reader.failure().message);
+        continue;
+      }
+      reader.value().only_processor(processors[p], p == 0);
+      merged.streams_.push_back(stream{std::move(reader.value()), f, {}, 0, 0});
+    }
+  }
+  for (std::size_t i = 0; i < merged.streams_.size(); ++i) {
+    if (merged.advance(merged.streams_[i])) merged.heap_.push_back(i);
+  }
+  auto later = [&merged](std::size_t a, std::size_t b) { return merged.earlier(b, a); };
+  std::make_heap(merged.heap_.begin(), merged.heap_.end(), later);
+  return merged;
+}
+
+bool merged_reader::advance(stream& s) {
+  if (!s.reader.next(s.current)) return false;
+  const bool is_header =
+      s.current.buffer_index() == 0 && s.current.origin().offset_in_buffer == buffer_header_size;
+  if (s.current.has_timestamp()) s.last_timestamp = s.current.timestamp();
+  // Header records sort before everything (key 0); the rest by absolute time.
+  s.order_key = is_header ? 0 : 1 + files_[s.file].clock.filetime(s.last_timestamp);
+  return true;
+}
+
+bool merged_reader::earlier(std::size_t a, std::size_t b) const noexcept {
+  const stream& x = streams_[a];
+  const stream& y = streams_[b];
+  // Equal times keep file order: file given first, then buffer, then place in the buffer.
+  return std::tuple(x.order_key, x.file, x.current.buffer_index(),
+                    x.current.origin().offset_in_buffer) <
+         std::tuple(y.order_key, y.file, y.current.buffer_index(),
+                    y.current.origin().offset_in_buffer);
+}
+
+bool merged_reader::next(record_view& out) {
+  auto later = [this](std::size_t a, std::size_t b) { return earlier(b, a); };
+  if (pending_ != SIZE_MAX) {
+    // Only now may the stream that supplied the last record move on: that record's bytes
+    // live in its buffer.
+    if (advance(streams_[pending_])) {
+      heap_.push_back(pending_);
+      std::push_heap(heap_.begin(), heap_.end(), later);
+    }
+    pending_ = SIZE_MAX;
+  }
+  if (heap_.empty()) return false;
+  std::pop_heap(heap_.begin(), heap_.end(), later);
+  pending_ = heap_.back();
+  heap_.pop_back();
+  out = streams_[pending_].current;
+  current_file_ = streams_[pending_].file;
+  return true;
+}
+
+}  // namespace etwcat::etl

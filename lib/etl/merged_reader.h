@@ -1,0 +1,73 @@
+// merged_reader: the records of one or more .etl files as one trace in time order, as ETW's
+// own consumer delivers them: per file, the per-processor buffer streams are merged by
+// timestamp (etl-format.md §1.6); across files, by absolute time (§3).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include "lib/base/diagnostics.h"
+#include "lib/base/result.h"
+#include "lib/etl/file_reader.h"
+#include "lib/etl/record_view.h"
+#include "lib/etl/trace_clock.h"
+
+namespace etwcat::etl {
+
+/// Reads several files as one trace. Each file's log-file header record comes first (in the
+/// order the files were given), then every other record in order of absolute time; records
+/// with equal times keep file order (stable). Memory: two buffers per processor per file.
+///
+///   diagnostics diags;
+///   merged_reader trace = merged_reader::open(paths, diags);
+///   record_view r;
+///   while (trace.next(r)) { auto& clock = trace.clock(trace.file()); }
+class merged_reader {
+ public:
+  /// Opens every file. One that cannot be opened (missing, empty, not ETL) is reported to
+  /// `diags` with its name and offset, and the others are read all the same. Damage found
+  /// later goes to `diags` too, which must outlive the reader.
+  static merged_reader open(std::span<const std::filesystem::path> paths, diagnostics& diags);
+
+  /// The next record in time order; false at the end of every file. `out` stays valid until
+  /// the next call.
+  bool next(record_view& out);
+
+  /// Index (into the paths given to open()) of the file of the record last returned.
+  std::size_t file() const noexcept { return current_file_; }
+  std::size_t file_count() const noexcept { return files_.size(); }
+  /// False for a file that could not be opened (its error is in the diagnostics).
+  bool opened(std::size_t file) const noexcept { return files_[file].opened; }
+  const logfile_header& header(std::size_t file) const noexcept { return files_[file].header; }
+  const trace_clock& clock(std::size_t file) const noexcept { return files_[file].clock; }
+
+ private:
+  struct file_state {
+    logfile_header header;  // empty when the file could not be opened
+    trace_clock clock;
+    bool opened = false;
+  };
+  // One processor's buffers of one file, with its current (not yet returned) record.
+  struct stream {
+    file_reader reader;
+    std::size_t file = 0;
+    record_view current;
+    std::uint64_t last_timestamp = 0;  // for records without one (some WPP records)
+    std::uint64_t order_key = 0;       // filetime, or 0 for a file's header record
+  };
+
+  merged_reader() = default;
+  bool advance(stream& s);                                    // loads s.current; false at end
+  bool earlier(std::size_t a, std::size_t b) const noexcept;  // heap order of two streams
+
+  std::vector<file_state> files_;
+  std::vector<stream> streams_;
+  std::vector<std::size_t> heap_;   // indices into streams_, earliest record on top
+  std::size_t pending_ = SIZE_MAX;  // stream whose record was returned last: advance it first
+  std::size_t current_file_ = 0;
+};
+
+}  // namespace etwcat::etl

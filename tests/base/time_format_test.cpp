@@ -1,0 +1,67 @@
+// Tests for lib/base/time_format.h: FILETIME -> RFC 3339 at the calendar's edges, checked
+// against dates computed independently (Unix epoch = FILETIME 116444736000000000).
+#include "lib/base/time_format.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using etwcat::format_rfc3339;
+using etwcat::rfc3339_length;
+
+namespace {
+
+std::string rfc3339(std::uint64_t filetime) {
+  char text[rfc3339_length];
+  return std::string(format_rfc3339(filetime, text));
+}
+
+constexpr std::uint64_t ticks_per_day = 864'000'000'000;
+constexpr std::uint64_t unix_epoch = 116'444'736'000'000'000;
+
+}  // namespace
+
+TEST_CASE("time_format: FILETIME 0 is the start of 1601") {
+  CHECK(rfc3339(0) == "1601-01-01T00:00:00.0000000Z");
+}
+
+TEST_CASE("time_format: the Unix epoch and the last tick before it") {
+  CHECK(rfc3339(unix_epoch) == "1970-01-01T00:00:00.0000000Z");
+  CHECK(rfc3339(unix_epoch - 1) == "1969-12-31T23:59:59.9999999Z");
+}
+
+TEST_CASE("time_format: the HTTP_Server first event time has all 7 fractional digits") {
+  // 129402940472257591 = 12,940,294,047 s + 2,257,591 ticks after 1601-01-01; 149,771 whole
+  // days bring us to 2011-01-23, and the remaining 79,647 s are 22:07:27.
+  CHECK(rfc3339(129402940472257591) == "2011-01-23T22:07:27.2257591Z");
+}
+
+TEST_CASE("time_format: leap days, century rules and year ends") {
+  // 2000-02-29 (a 400-year leap year) = Unix day 11,016.
+  CHECK(rfc3339(unix_epoch + 11'016 * ticks_per_day) == "2000-02-29T00:00:00.0000000Z");
+  CHECK(rfc3339(unix_epoch + 11'017 * ticks_per_day) == "2000-03-01T00:00:00.0000000Z");
+  // 1900 is no leap year: 1900-02-28 + 1 day = 1900-03-01 (Unix day -25,508 for 03-01).
+  CHECK(rfc3339(unix_epoch - 25'508 * ticks_per_day) == "1900-03-01T00:00:00.0000000Z");
+  CHECK(rfc3339(unix_epoch - 25'509 * ticks_per_day) == "1900-02-28T00:00:00.0000000Z");
+  // 2024-12-31T23:59:59.9999999 (Unix day 20,088 is 2024-12-31).
+  CHECK(rfc3339(unix_epoch + 20'089 * ticks_per_day - 1) == "2024-12-31T23:59:59.9999999Z");
+  CHECK(rfc3339(unix_epoch + 20'089 * ticks_per_day) == "2025-01-01T00:00:00.0000000Z");
+  // 1601 is no leap year either: day 59 is March 1.
+  CHECK(rfc3339(59 * ticks_per_day) == "1601-03-01T00:00:00.0000000Z");
+}
+
+TEST_CASE("time_format: civil fields of a time of day") {
+  const auto t = etwcat::civil_from_filetime(unix_epoch + 45'296ull * 10'000'000 + 1'234'567);
+  CHECK(t.year == 1970);
+  CHECK(t.month == 1);
+  CHECK(t.day == 1);
+  CHECK(t.hour == 12);
+  CHECK(t.minute == 34);
+  CHECK(t.second == 56);
+  CHECK(t.ticks == 1'234'567);
+}
+
+TEST_CASE("time_format: the last FILETIME that fits 4 digits of year is in 9999") {
+  // 9999-12-31T23:59:59.9999999 = Unix day 2,932,896 + 1 day - 1 tick.
+  CHECK(rfc3339(unix_epoch + 2'932'897 * ticks_per_day - 1) == "9999-12-31T23:59:59.9999999Z");
+}

@@ -1,0 +1,212 @@
+// Tests for formats/jsonl_writer.h: the exact JSON lines of output-schema.md for hand-filled
+// events, synthesized records, and the first event of a real capture.
+#include "formats/jsonl_writer.h"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include "lib/etl/file_reader.h"
+#include "lib/event/record_event.h"
+#include "tests/support/corpus.h"
+#include "tests/support/etl_builder.h"
+
+using etwcat::event;
+using etwcat::guid;
+using etwcat::formats::append_event_json;
+
+namespace {
+
+std::string json_of(const event& e, etwcat::formats::jsonl_options options = {}) {
+  std::string out;
+  append_event_json(out, e, options);
+  return out;
+}
+
+guid guid_of(std::string_view text) { return guid::parse(text).value_or(guid{}); }
+
+}  // namespace
+
+TEST_CASE("jsonl_writer: the empty event has a provider and a processor only") {
+  event e;
+  CHECK(json_of(e) == R"({"System":{"Provider":{"Guid":"{00000000-0000-0000-0000-000000000000}"},)"
+                      R"("Execution":{"ProcessorID":0}}})");
+}
+
+TEST_CASE("jsonl_writer: every System key in the documented order") {
+  event e;
+  e.provider_name = "Provider \"A\"";
+  e.provider_guid = guid_of("dd5ef90a-6398-47a4-ad34-4dcecdef795f");
+  e.has_event_id = e.has_version = e.has_level = e.has_task = e.has_opcode = e.has_keywords =
+      e.has_channel = true;
+  e.event_id = 21;
+  e.version = 1;
+  e.level = 4;
+  e.level_name = "Information";
+  e.task = 4;
+  e.task_name = "T";
+  e.opcode = 28;
+  e.opcode_name = "O";
+  e.keywords = 0x8000000000000010;
+  e.keyword_names = {"K1", "K2"};
+  e.channel = 16;
+  e.channel_name = "C";
+  e.set_event_name("T/O");
+  e.has_time = true;
+  e.time_created = 129402940472257591;
+  e.has_activity_id = e.has_related_activity_id = true;
+  e.activity_id = guid_of("00000100-0000-0003-193d-42fb30bbcb01");
+  e.related_activity_id = guid_of("00000100-0000-0003-193d-42fb30bbcb02");
+  e.has_process_and_thread = true;
+  e.process_id = 4;
+  e.thread_id = 8;
+  e.processor_id = 2;
+  e.cpu_times = etwcat::cpu_time_kind::kernel_user;
+  e.kernel_time = 15;
+  e.user_time = 31;
+  e.is_classic = e.has_group = true;
+  e.group_name = "Process";
+  e.classic_type = 1;
+  e.header_type = "SYSTEM64";
+  CHECK(json_of(e) ==
+        R"({"System":{"Provider":{"Name":"Provider \"A\"",)"
+        R"("Guid":"{DD5EF90A-6398-47A4-AD34-4DCECDEF795F}"},"EventID":21,"Version":1,)"
+        R"("Level":{"Value":4,"Name":"Information"},"Task":{"Value":4,"Name":"T"},)"
+        R"("Opcode":{"Value":28,"Name":"O"},)"
+        R"("Keywords":{"Mask":"0x8000000000000010","Name":["K1","K2"]},)"
+        R"("Channel":{"Value":16,"Name":"C"},"EventName":"T/O",)"
+        R"("TimeCreated":{"SystemTime":"2011-01-23T22:07:27.2257591Z"},)"
+        R"("Correlation":{"ActivityID":"{00000100-0000-0003-193D-42FB30BBCB01}",)"
+        R"("RelatedActivityID":"{00000100-0000-0003-193D-42FB30BBCB02}"},)"
+        R"("Execution":{"ProcessID":4,"ThreadID":8,"ProcessorID":2,"KernelTime":15,"UserTime":31},)"
+        R"("Classic":{"Group":"Process","Type":1,"HeaderType":"SYSTEM64"}}})");
+}
+
+TEST_CASE("jsonl_writer: ProcessorTime replaces KernelTime and UserTime") {
+  event e;
+  e.cpu_times = etwcat::cpu_time_kind::processor;
+  e.processor_time = 677443;
+  CHECK(json_of(e).find(R"("Execution":{"ProcessorID":0,"ProcessorTime":677443})") !=
+        std::string::npos);
+}
+
+TEST_CASE("jsonl_writer: ExtendedData keys and RawData") {
+  const std::array<std::byte, 16> frames = {
+      std::byte{0x10}, std::byte{0x32}, std::byte{0x54}, std::byte{0x76},
+      std::byte{0xF6}, std::byte{0x7F}, std::byte{0},    std::byte{0},
+      std::byte{0xEF}, std::byte{0xCD}, std::byte{0xAB}, std::byte{0x89},
+      std::byte{0x67}, std::byte{0x45}, std::byte{0x23}, std::byte{0x01}};
+  const std::array<std::byte, 3> raw = {std::byte{0x0A}, std::byte{0x0B}, std::byte{0xFF}};
+  event e;
+  e.has_stack_trace = true;
+  e.stack.pointer_size = 8;
+  e.stack.match_id = 7;
+  e.stack.frames = frames;
+  e.set_sid("S-1-5-18");
+  e.has_terminal_session_id = true;
+  e.terminal_session_id = 1;
+  e.has_stack_key = true;
+  e.stack_key_item = {3, 0xFFFF800012345678};
+  e.has_event_key = true;
+  e.event_key = 0x1234;
+  e.has_process_start_key = true;
+  e.process_start_key = 0x2000000000001;
+  e.has_container_id = true;
+  e.container_id = "{c}";
+  e.other_items.push_back({4, std::span<const std::byte>(raw).first(2)});
+  e.raw_data = raw;
+  CHECK(json_of(e) == R"({"System":{"Provider":{"Guid":"{00000000-0000-0000-0000-000000000000}"},)"
+                      R"("Execution":{"ProcessorID":0}},)"
+                      R"("ExtendedData":{"StackTrace":["0x7FF676543210","0x123456789ABCDEF"],)"
+                      R"("StackMatchID":7,"Sid":"S-1-5-18","TerminalSessionID":1,)"
+                      R"("StackKey":{"MatchID":3,"Key":"0xFFFF800012345678"},"EventKey":"0x1234",)"
+                      R"("ProcessStartKey":"0x2000000000001","ContainerID":"{c}",)"
+                      R"("Other":[{"Type":4,"Data":"0A0B"}]},"RawData":"0A0BFF"})");
+  // A decoded payload drops RawData unless --raw asks for it.
+  e = event{};
+  e.raw_data = raw;
+  e.payload_decoded = true;
+  CHECK(json_of(e).find("RawData") == std::string::npos);
+  CHECK(json_of(e, {.always_raw = true}).find(R"("RawData":"0A0BFF")") != std::string::npos);
+}
+
+TEST_CASE("jsonl_writer: write() appends one line per event to the sink") {
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file != nullptr);
+  {
+    etwcat::formats::output_sink sink(file, 150);  // one event fits, two flush
+    etwcat::formats::jsonl_writer writer(sink);
+    writer.begin({});
+    event e;
+    e.processor_id = 1;
+    writer.write(e);
+    CHECK(sink.buffer().size() == json_of(e).size() + 1);
+    writer.write(e);
+    CHECK(sink.buffer().empty());
+    writer.finish({});
+    CHECK_FALSE(sink.failed());
+  }
+  std::rewind(file);
+  std::string text(4096, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), file));
+  std::fclose(file);
+  event e;
+  e.processor_id = 1;
+  CHECK(text == json_of(e) + "\n" + json_of(e) + "\n");
+}
+
+TEST_SUITE("corpus") {
+  TEST_CASE("jsonl_writer: the first event of tx/HTTP_Server.etl") {
+    ETWCAT_REQUIRE_CORPUS();
+    // Tx's "first event" is the first the ETW API delivers, which merges the per-CPU buffers
+    // by time: the record with the smallest timestamp after the header, not the first in the
+    // file. Find its position, then read up to it again (a record_view dies with its buffer).
+    const auto path = etwcat::testing::corpus_file("tx/HTTP_Server.etl");
+    etwcat::diagnostics diags;
+    std::uint64_t earliest_index = 0;
+    {
+      auto reader = etwcat::etl::file_reader::open(path, diags);
+      REQUIRE(reader.ok());
+      etwcat::etl::record_view record;
+      std::uint64_t index = 0, earliest = UINT64_MAX;
+      REQUIRE(reader.value().next(record));  // the log-file header record
+      while (reader.value().next(record)) {
+        ++index;
+        if (record.timestamp() < earliest) {
+          earliest = record.timestamp();
+          earliest_index = index;
+        }
+      }
+    }
+    auto reader = etwcat::etl::file_reader::open(path, diags);
+    REQUIRE(reader.ok());
+    const etwcat::etl::trace_clock clock(reader.value().header());
+    etwcat::etl::record_view record;
+    for (std::uint64_t i = 0; i <= earliest_index; ++i) REQUIRE(reader.value().next(record));
+    event e;
+    etwcat::fill_event(record, clock, e);
+    // Tx (EtwTest.cs) reads this event as: Id 21, Version 0, Channel 16, Level 4, Opcode 28,
+    // Task 4, Keyword 0x8000000000000010, Flags 0x240, ProcessId 0, ThreadId 0, ProcessorTime
+    // 677443, TimeStamp FILETIME 129402940472257591 (= 2011-01-23T22:07:27.2257591Z), 72 bytes
+    // of user data, no extended items. Tx's ProcessorTime is the raw 8-byte union; Flags 0x240
+    // has neither PRIVATE_SESSION nor NO_CPUTIME, so it reads as KernelTime + UserTime.
+    const std::string line = json_of(e);
+    MESSAGE(line);
+    CHECK(e.time_created == 129402940472257591);
+    CHECK(line ==
+          R"({"System":{"Provider":{"Guid":"{DD5EF90A-6398-47A4-AD34-4DCECDEF795F}"},)"
+          R"("EventID":21,"Version":0,"Level":{"Value":4,"Name":"Information"},)"
+          R"("Task":{"Value":4},"Opcode":{"Value":28},)"
+          R"("Keywords":{"Mask":"0x8000000000000010"},"Channel":{"Value":16},)"
+          R"j("EventName":"EventID(21)",)j"
+          R"("TimeCreated":{"SystemTime":"2011-01-23T22:07:27.2257591Z"},)"
+          R"("Correlation":{"ActivityID":"{00000100-0000-0003-193D-42FB30BBCB01}"},)"
+          R"("Execution":{"ProcessID":0,"ThreadID":0,"ProcessorID":3,)"
+          R"("KernelTime":677443,"UserTime":0}},)"
+          R"("RawData":"1020E90380FAFFFF1C00000017000050000000002001489800000FFF00005EFE0A7810)"
+          R"(9D000000001C000000170093CD000000002001489800000FFF00005EFE0A50E41000000000"})");
+    CHECK(e.raw_data.size() == 72);
+  }
+}
