@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cmd/dump_command.h"
 #include "cmd/providers_command.h"
 #include "lib/base/usage_error.h"
 
@@ -39,7 +40,6 @@ constexpr pending_command pending_commands[] = {
     {"start", "Start a trace session that logs to an .etl file (not available yet)"},
     {"stop", "Stop a trace session by name (not available yet)"},
     {"live", "Stream events of a real-time session (not available yet)"},
-    {"dump", "Print the events of .etl files as JSON lines or text (not available yet)"},
 };
 
 // On Windows argv is in the ANSI code page; take the UTF-16 command line so
@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
 
   etwcat::cmd::providers_options providers;
   CLI::App* providers_command = etwcat::cmd::add_providers_command(app, providers);
+  etwcat::cmd::dump_options dump;
+  CLI::App* dump_command = etwcat::cmd::add_dump_command(app, dump);
   std::vector<std::pair<const pending_command*, CLI::App*>> pending;
   for (const auto& command : pending_commands) {
     CLI::App* sub = app.add_subcommand(command.name, command.description);
@@ -99,6 +101,7 @@ int main(int argc, char** argv) {
 
   try {
     if (providers_command->parsed()) return etwcat::cmd::run_providers(providers);
+    if (dump_command->parsed()) return etwcat::cmd::run_dump(dump);
     for (const auto& [command, sub] : pending) {
       if (sub->parsed()) {
         fmt::print(stderr, "etwcat {}: not available yet in this version\n", command->name);

@@ -376,10 +376,19 @@ void add_extended_item(const etl::extended_item& item, event& out) {
       out.has_container_id = true;
       return;
     }
+    case x::prov_traits: {
+      // The trace names its TraceLogging provider here (§5.2): u16 size, then the UTF-8 name,
+      // NUL-terminated. The traits after it describe the provider, not the event.
+      if (data.size() > 2) {
+        std::string_view rest(reinterpret_cast<const char*>(data.data()) + 2, data.size() - 2);
+        const std::size_t end = rest.find('\0');
+        if (end != std::string_view::npos && end > 0) out.provider_name = rest.substr(0, end);
+      }
+      return;
+    }
     case x::event_schema_tl:
-    case x::prov_traits:
-      // TraceLogging metadata and provider traits describe the event rather than belong to
-      // it; the decoders read them from the record, the output leaves them out.
+      // TraceLogging event metadata describes the payload; the decoders read it from the
+      // record, the output leaves it out.
       return;
     default:
       break;

@@ -1,0 +1,54 @@
+// summary_writer: `etwcat dump --summary` — instead of events, one line per provider and
+// event name (count, first and last time) after the facts of each input's header.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "formats/event_writer.h"
+
+namespace etwcat::formats {
+
+enum class summary_format { text, jsonl };
+
+class summary_writer final : public event_writer {
+ public:
+  summary_writer(output_sink& sink, summary_format format) : sink_(sink), format_(format) {}
+  void begin(const trace_info& info) override { info_ = info; }
+  void write(const event& e) override;
+  void finish(const summary& totals) override;
+
+ private:
+  struct key {
+    std::string provider;  // name, or the GUID text when the trace names none
+    std::string event_name;
+    friend auto operator<=>(const key&, const key&) = default;
+  };
+  struct key_view {
+    std::string_view provider;
+    std::string_view event_name;
+  };
+  // Finds by views, so looking up an existing entry allocates nothing.
+  struct key_order {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return std::pair<std::string_view, std::string_view>(a.provider, a.event_name) <
+             std::pair<std::string_view, std::string_view>(b.provider, b.event_name);
+    }
+  };
+  struct stats {
+    std::uint64_t count = 0;
+    std::uint64_t first = ~std::uint64_t{0};  // FILETIME
+    std::uint64_t last = 0;
+  };
+
+  output_sink& sink_;
+  summary_format format_;
+  trace_info info_;
+  std::map<key, stats, key_order> events_;
+};
+
+}  // namespace etwcat::formats
