@@ -53,6 +53,8 @@ void event::clear() noexcept {
   other_items.clear();
   raw_data = {};
   payload_decoded = false;
+  data.clear();
+  decode_error.clear();
 }
 
 std::string_view event::event_name() const noexcept {

@@ -6,10 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "lib/base/guid.h"
+#include "lib/event/event_data.h"
 
 namespace etwcat {
 
@@ -144,11 +146,18 @@ class event {
   /// True when anything goes under "ExtendedData".
   bool has_extended_data() const noexcept;
 
-  // --- RawData ----------------------------------------------------------------------------
-  std::span<const std::byte> raw_data;  // the user data (payload) of the record
+  // --- EventData ----------------------------------------------------------------------------
+  /// The payload as named, typed values, filled by a decoder (lib/decode).
+  event_data data;
   /// Set by a decoder that turned the payload into EventData; writers then omit RawData
   /// unless asked for it.
   bool payload_decoded = false;
+  /// Why the payload did not decode exactly (a field past the end, bytes left over); empty
+  /// when it did. The event still carries what decoded, and RawData.
+  std::string decode_error;
+
+  // --- RawData ----------------------------------------------------------------------------
+  std::span<const std::byte> raw_data;  // the user data (payload) of the record
 
  private:
   std::array<char, max_sid_text> sid_storage_{};

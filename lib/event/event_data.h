@@ -1,0 +1,118 @@
+// event_data: the EventData part of an event — named, typed values, with structs and arrays —
+// stored as a flat list of items (like a JSON token stream) over one reused text arena, so
+// that decoding an event allocates nothing once the vectors have grown.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/base/guid.h"
+
+namespace etwcat {
+
+/// The type of one EventData item, as the writers print it (docs/output-schema.md "Values").
+enum class data_type : std::uint8_t {
+  boolean,       // true / false
+  signed_int,    // JSON number
+  unsigned_int,  // JSON number
+  hex_int,       // "0x1F" (upper-case digits)
+  float32,       // shortest round-trip form of a float
+  float64,       // shortest round-trip form of a double
+  string,        // UTF-8 text (in the arena)
+  guid,          // 16 bytes in the arena, printed "{…}"
+  filetime,      // 100 ns since 1601 UTC, printed RFC 3339
+  binary,        // bytes in the arena, printed as upper-case hex
+  begin_struct,  // the members follow, up to the matching end_struct
+  end_struct,
+  begin_array,  // the elements (unnamed items) follow, up to the matching end_array
+  end_array,
+};
+
+/// One item. Names point to storage that outlives the event (a cached schema, a static table);
+/// text and bytes live in the owning event_data's arena.
+struct data_item {
+  std::string_view name;  // empty for array elements and end markers
+  data_type type = data_type::unsigned_int;
+  std::uint8_t hex_digits = 0;  // hex_int: minimum digits (0 = as many as needed)
+  union {
+    bool boolean;
+    std::int64_t signed_value;
+    std::uint64_t unsigned_value;  // also hex_int and filetime
+    double float_value;            // float32 and float64
+  };
+  std::uint32_t arena_offset = 0;  // string, guid, binary
+  std::uint32_t arena_size = 0;
+
+  data_item() : unsigned_value(0) {}
+};
+
+/// The EventData of one event: top-level items form an object; begin/end items nest.
+///
+///   data.clear();
+///   data.add_unsigned("ProcessId", 4);
+///   data.add_utf16("ImageName", bytes);
+///   data.begin_array("Values"); data.add_signed({}, -1); data.end_array();
+class event_data {
+ public:
+  /// Forgets all items; keeps capacity.
+  void clear() noexcept {
+    items_.clear();
+    arena_.clear();
+  }
+  bool empty() const noexcept { return items_.empty(); }
+  std::span<const data_item> items() const noexcept { return items_; }
+
+  /// The text of a string item (empty for other types).
+  std::string_view text(const data_item& item) const noexcept;
+  /// The bytes of a guid/binary item (empty for other types).
+  std::span<const std::byte> bytes(const data_item& item) const noexcept;
+  /// The GUID of a guid item (null GUID for other types).
+  guid guid_value(const data_item& item) const noexcept;
+
+  /// The first top-level item named `name` (case-sensitive), or nullptr.
+  const data_item* find(std::string_view name) const noexcept;
+
+  // --- building ------------------------------------------------------------------------------
+  void add_bool(std::string_view name, bool value);
+  void add_signed(std::string_view name, std::int64_t value);
+  void add_unsigned(std::string_view name, std::uint64_t value);
+  /// `digits` pads with zeros (8 for a HexInt32 when the format wants it); 0 = no padding.
+  void add_hex(std::string_view name, std::uint64_t value, std::uint8_t digits = 0);
+  void add_float(std::string_view name, float value);
+  void add_double(std::string_view name, double value);
+  void add_filetime(std::string_view name, std::uint64_t filetime);
+  void add_guid(std::string_view name, const guid& value);
+  void add_binary(std::string_view name, std::span<const std::byte> value);
+  /// UTF-8 text, copied.
+  void add_string(std::string_view name, std::string_view utf8);
+  /// UTF-16LE bytes (an odd trailing byte is dropped); invalid UTF-16 becomes U+FFFD.
+  void add_utf16(std::string_view name, std::span<const std::byte> utf16le);
+  /// 8-bit text in Windows-1252 (ETW's "ANSI"); bytes 0x80–0x9F map per CP1252.
+  void add_ansi(std::string_view name, std::span<const std::byte> ansi);
+  /// 8-bit text that is UTF-8 (TraceLogging OutType UTF8/JSON/XML); invalid bytes → U+FFFD.
+  void add_utf8(std::string_view name, std::span<const std::byte> utf8);
+
+  /// For text built in pieces: append to arena() between begin_text() and end_text().
+  std::size_t begin_text() const noexcept { return arena_.size(); }
+  std::string& arena() noexcept { return arena_; }
+  void end_text(std::string_view name, std::size_t begin);
+
+  void begin_struct(std::string_view name);
+  void end_struct();
+  void begin_array(std::string_view name);
+  void end_array();
+
+  /// Removes items from index `count` on (to undo a partly decoded struct or array).
+  void truncate(std::size_t count) noexcept { items_.resize(count); }
+
+ private:
+  data_item& push(std::string_view name, data_type type);
+  std::vector<data_item> items_;
+  std::string arena_;
+};
+
+}  // namespace etwcat
