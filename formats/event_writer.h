@@ -20,7 +20,7 @@ struct trace_source {
   std::uint32_t os_build = 0;      // ProviderVersion
   std::uint32_t processors = 0;    // NumberOfProcessors
   std::uint32_t pointer_size = 0;  // 4 or 8
-  std::uint32_t buffers = 0;         // BuffersWritten
+  std::uint32_t buffers = 0;       // BuffersWritten
   std::uint32_t events_lost = 0;   // as the header says
   std::uint32_t buffers_lost = 0;
 };

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <span>
 
+#include "formats/event_data_json.h"
 #include "formats/json.h"
 #include "lib/base/time_format.h"
 
@@ -150,6 +151,7 @@ void append_system(std::string& out, const event& e) {
     if (!e.header_type.empty()) append_json_string(c.key("HeaderType"), e.header_type);
     out.push_back('}');
   }
+  if (!e.decode_error.empty()) append_json_string(m.key("DecodeError"), e.decode_error);
 }
 
 void append_extended(std::string& out, const event& e) {
@@ -195,7 +197,11 @@ void append_event_json(std::string& out, const event& e, const jsonl_options& op
   out += "{\"System\":{";
   append_system(out, e);
   out.push_back('}');
-  // "EventData" comes from the payload decoders (not yet part of event).
+  if (!e.data.empty()) {
+    out += ",\"EventData\":{";
+    append_event_data_members(out, e.data);
+    out.push_back('}');
+  }
   if (e.has_extended_data()) {
     out += ",\"ExtendedData\":{";
     append_extended(out, e);

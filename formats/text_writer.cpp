@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "formats/event_data_json.h"
 #include "formats/json.h"
 #include "lib/base/time_format.h"
 
@@ -133,7 +134,39 @@ void append_event_text(std::string& out, const event& e, bool color) {
   if (e.has_related_activity_id) append_guid(p.key("related_activity"), e.related_activity_id);
   if (e.has_sid) append_clean(p.key("sid"), e.sid());
   if (e.has_stack_trace) append_number(p.key("stack_frames"), e.stack.count());
-  append_number(p.key("raw_size"), e.raw_data.size());
+  // The payload: its fields, else its size.
+  const auto items = e.data.items();
+  std::size_t i = 0;
+  while (i < items.size()) {
+    const data_item& item = items[i];
+    if (item.type == data_type::end_struct || item.type == data_type::end_array) {
+      ++i;
+      continue;
+    }
+    std::string& value = p.key(item.name.empty() ? std::string_view("-") : item.name);
+    if (item.type == data_type::string) {
+      append_clean(value, e.data.text(item));  // text as is, for people
+      ++i;
+    } else if (item.type == data_type::hex_int || item.type == data_type::guid ||
+               item.type == data_type::filetime || item.type == data_type::binary) {
+      // These print as JSON strings; drop the quotes here.
+      const std::size_t at = value.size();
+      i = append_data_value(value, e.data, i);
+      if (value.size() >= at + 2 && value[at] == '"' && value.back() == '"') {
+        value.erase(at, 1);
+        value.pop_back();
+      }
+    } else {
+      i = append_data_value(value, e.data, i);
+    }
+  }
+  if (!e.payload_decoded || items.empty()) append_number(p.key("raw_size"), e.raw_data.size());
+  if (!e.decode_error.empty()) {
+    std::string& value = p.key("decode_error");
+    value.push_back('"');
+    append_clean(value, e.decode_error);
+    value.push_back('"');
+  }
 }
 
 void text_writer::write(const event& e) {

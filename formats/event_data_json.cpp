@@ -1,0 +1,147 @@
+// event_data_json: walks the flat item list, opening and closing objects and arrays at the
+// begin/end items; numbers through std::to_chars, so nothing is allocated.
+#include "formats/event_data_json.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include "formats/json.h"
+#include "lib/base/time_format.h"
+
+namespace etwcat::formats {
+namespace {
+
+template <class T>
+void append_chars(std::string& out, T value) {
+  char text[32];
+  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  out.append(text, static_cast<std::size_t>(end - text));
+}
+
+// JSON has no NaN or infinities: they go out as strings, as .NET's JSON writers do.
+template <class T>
+void append_float(std::string& out, T value) {
+  if (std::isnan(value)) {
+    out += "\"NaN\"";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  } else {
+    append_chars(out, value);  // shortest round-trip form
+  }
+}
+
+void append_padded_hex(std::string& out, std::uint64_t value, unsigned digits) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  char text[16];
+  unsigned n = 0;
+  do {
+    text[n++] = hex[value & 0xF];
+    value >>= 4;
+  } while (value != 0);
+  out += "\"0x";
+  for (unsigned k = n; k < digits && k < 16; ++k) out.push_back('0');
+  while (n > 0) out.push_back(text[--n]);
+  out.push_back('"');
+}
+
+void append_hex_string(std::string& out, std::span<const std::byte> bytes) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  out.push_back('"');
+  for (std::byte b : bytes) {
+    out.push_back(hex[static_cast<unsigned>(b) >> 4]);
+    out.push_back(hex[static_cast<unsigned>(b) & 0xF]);
+  }
+  out.push_back('"');
+}
+
+bool is_end(data_type t) { return t == data_type::end_struct || t == data_type::end_array; }
+
+}  // namespace
+
+std::size_t append_data_value(std::string& out, const event_data& data, std::size_t i) {
+  const auto items = data.items();
+  const data_item& item = items[i];
+  switch (item.type) {
+    case data_type::boolean:
+      out += item.boolean ? "true" : "false";
+      break;
+    case data_type::signed_int:
+      append_chars(out, item.signed_value);
+      break;
+    case data_type::unsigned_int:
+      append_chars(out, item.unsigned_value);
+      break;
+    case data_type::hex_int:
+      append_padded_hex(out, item.unsigned_value, item.hex_digits);
+      break;
+    case data_type::float32:
+      append_float(out, static_cast<float>(item.float_value));
+      break;
+    case data_type::float64:
+      append_float(out, item.float_value);
+      break;
+    case data_type::string:
+      append_json_string(out, data.text(item));
+      break;
+    case data_type::guid: {
+      std::array<char, 38> text;
+      data.guid_value(item).format_to(text);
+      out.push_back('"');
+      out.append(text.data(), text.size());
+      out.push_back('"');
+      break;
+    }
+    case data_type::filetime: {
+      char text[rfc3339_length];
+      out.push_back('"');
+      out.append(format_rfc3339(item.unsigned_value, text));
+      out.push_back('"');
+      break;
+    }
+    case data_type::binary:
+      append_hex_string(out, data.bytes(item));
+      break;
+    case data_type::begin_struct:
+    case data_type::begin_array: {
+      const bool is_struct = item.type == data_type::begin_struct;
+      out.push_back(is_struct ? '{' : '[');
+      std::size_t k = i + 1;
+      bool first = true;
+      while (k < items.size() && !is_end(items[k].type)) {
+        if (!first) out.push_back(',');
+        first = false;
+        if (is_struct) {
+          append_json_string(out, items[k].name);
+          out.push_back(':');
+        }
+        k = append_data_value(out, data, k);
+      }
+      out.push_back(is_struct ? '}' : ']');
+      return k < items.size() ? k + 1 : k;  // past the end marker
+    }
+    case data_type::end_struct:
+    case data_type::end_array:
+      break;  // unbalanced end marker: skipped
+  }
+  return i + 1;
+}
+
+void append_event_data_members(std::string& out, const event_data& data) {
+  const auto items = data.items();
+  std::size_t i = 0;
+  bool first = true;
+  while (i < items.size()) {
+    if (is_end(items[i].type)) {  // unbalanced: skip rather than print broken JSON
+      ++i;
+      continue;
+    }
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, items[i].name);
+    out.push_back(':');
+    i = append_data_value(out, data, i);
+  }
+}
+
+}  // namespace etwcat::formats
