@@ -12,6 +12,7 @@
 #include "formats/summary_writer.h"
 #include "formats/text_writer.h"
 #include "lib/base/diagnostics.h"
+#include "lib/decode/decoder.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/event/record_event.h"
 #include "lib/provider/known_providers.h"
@@ -29,6 +30,7 @@ formats::trace_info describe(const etl::merged_reader& trace,
     const auto& h = trace.header(f);
     formats::trace_source s;
     s.name = files[f];
+    s.index = static_cast<std::uint16_t>(f);
     s.start_time = h.start_time;
     s.end_time = h.end_time;
     s.os_build = h.provider_version;
@@ -72,8 +74,16 @@ CLI::App* add_dump_command(CLI::App& app, dump_options& options) {
       ->check(CLI::IsMember({"jsonl", "text"}));
   sub->add_option("-o,--output", options.output, "Write to FILE instead of standard output");
   sub->add_flag("--summary", options.summary,
-                "Instead of events: per provider and event name, counts and first/last time, "
-                "after each file's header facts");
+                "Instead of events: per provider and event name, counts, the share decoded and "
+                "first/last time, after each file's header facts and decoded share");
+  sub->add_option("--manifest", options.manifests,
+                  "Instrumentation manifest (.man/.xml) or a folder of them, for events the "
+                  "trace does not describe; repeatable")
+      ->type_name("FILE|DIR");
+  sub->add_option("--tmf", options.format_files,
+                  "WPP trace message format files: a folder of .tmf files, or one; repeatable")
+      ->type_name("DIR|FILE");
+  sub->add_flag("--raw", options.raw, "Also print RawData (hex) for payloads that decoded");
   return sub;
 }
 
@@ -89,6 +99,25 @@ int run_dump(const dump_options& options) {
     out = file.get();
   }
 
+  decode::decoder decoder;
+  diagnostics manifest_diags;
+  for (const std::string& path : options.manifests) {
+    auto added = decoder.add_manifests(path, manifest_diags);
+    if (!added.ok()) {
+      fmt::print(stderr, "etwcat: --manifest {}: {}\n", path, added.failure().message);
+      return 2;
+    }
+  }
+  // A folder's unreadable manifests are skipped, and said so.
+  for (const auto& d : manifest_diags.items()) fmt::print(stderr, "etwcat: {}\n", format(d));
+  for (const std::string& path : options.format_files) {
+    auto added = decoder.add_format_files(path);
+    if (!added.ok()) {
+      fmt::print(stderr, "etwcat: --tmf {}: {}\n", path, added.failure().message);
+      return 2;
+    }
+  }
+
   diagnostics diags;
   std::vector<std::filesystem::path> paths(options.files.begin(), options.files.end());
   etl::merged_reader trace = etl::merged_reader::open(paths, diags);
@@ -102,7 +131,8 @@ int run_dump(const dump_options& options) {
   } else if (options.format == "text") {
     writer = std::make_unique<formats::text_writer>(sink);
   } else {
-    writer = std::make_unique<formats::jsonl_writer>(sink);
+    writer = std::make_unique<formats::jsonl_writer>(
+        sink, formats::jsonl_options{.always_raw = options.raw});
   }
 
   formats::summary totals;
@@ -113,7 +143,10 @@ int run_dump(const dump_options& options) {
   while (trace.next(record)) {
     ++totals.records_read;
     fill_event(record, trace.clock(trace.file()), e);
+    e.source = static_cast<std::uint16_t>(trace.file());
+    decoder.decode(record, e);
     if (e.provider_name.empty()) e.provider_name = names.find(e.provider_guid);
+    if (!e.decode_error.empty()) ++totals.decode_errors;
     writer->write(e);
     ++totals.events_written;
     if (sink.failed()) break;  // the reader of our output went away

@@ -13,6 +13,9 @@ struct dump_options {
   std::string format = "jsonl";
   std::string output;  // empty: stdout
   bool summary = false;
+  std::vector<std::string> manifests;     // --manifest FILE|DIR, repeatable
+  std::vector<std::string> format_files;  // --tmf DIR|FILE, repeatable
+  bool raw = false;                       // --raw: RawData even for decoded payloads
 };
 
 CLI::App* add_dump_command(CLI::App& app, dump_options& options);

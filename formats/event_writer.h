@@ -15,6 +15,7 @@ namespace etwcat::formats {
 /// What is known about one input before its events: the log-file header facts worth showing.
 struct trace_source {
   std::string name;                // file path as given, or the live session name
+  std::uint16_t index = 0;         // event::source of its events
   std::uint64_t start_time = 0;    // FILETIME UTC
   std::uint64_t end_time = 0;      // FILETIME UTC; 0 when unknown (live, cut-short files)
   std::uint32_t os_build = 0;      // ProviderVersion
@@ -36,6 +37,7 @@ struct summary {
   std::uint64_t events_written = 0;  // after filtering
   std::uint64_t events_lost = 0;     // header counts plus buffers found lost
   std::uint64_t diagnostics = 0;     // damage reports (printed on stderr)
+  std::uint64_t decode_errors = 0;   // events whose payload did not decode exactly
 };
 
 /// One output format. The reader calls begin() once, write() per event, finish() once.

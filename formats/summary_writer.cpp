@@ -15,6 +15,13 @@ std::string time_text(std::uint64_t filetime) {
   return std::string(format_rfc3339(filetime, text));
 }
 
+// "100.0%"; an input without events counts as fully decoded.
+std::string share(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? "100.0%"
+                    : fmt::format("{:.1f}%",
+                                  100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
 }  // namespace
 
 void summary_writer::write(const event& e) {
@@ -28,12 +35,20 @@ void summary_writer::write(const event& e) {
   if (it == events_.end()) {
     it = events_.emplace(key{std::string(provider), std::string(e.event_name())}, stats{}).first;
   }
-  stats& s = it->second;
-  ++s.count;
-  if (e.has_time) {
-    s.first = std::min(s.first, e.time_created);
-    s.last = std::max(s.last, e.time_created);
+  for (stats* s : {&it->second, &source_stats(e.source)}) {
+    ++s->count;
+    if (e.fully_decoded()) ++s->decoded;
+    if (!e.decode_error.empty()) ++s->decode_errors;
+    if (e.has_time) {
+      s->first = std::min(s->first, e.time_created);
+      s->last = std::max(s->last, e.time_created);
+    }
   }
+}
+
+summary_writer::stats& summary_writer::source_stats(std::uint16_t source) {
+  if (source >= sources_.size()) sources_.resize(source + 1u);
+  return sources_[source];
 }
 
 void summary_writer::finish(const summary& totals) {
@@ -44,17 +59,20 @@ void summary_writer::finish(const summary& totals) {
       append_json_string(out, source.name);
       out += fmt::format(
           ",\"OSBuild\":{},\"Processors\":{},\"PointerSize\":{},\"Buffers\":{},"
-          "\"EventsLost\":{},\"BuffersLost\":{},\"StartTime\":\"{}\",\"EndTime\":\"{}\"}}\n",
+          "\"EventsLost\":{},\"BuffersLost\":{},\"StartTime\":\"{}\",\"EndTime\":\"{}\","
+          "\"Events\":{},\"Decoded\":{},\"DecodeErrors\":{}}}\n",
           source.os_build, source.processors, source.pointer_size, source.buffers,
           source.events_lost, source.buffers_lost, time_text(source.start_time),
-          time_text(source.end_time));
+          time_text(source.end_time), source_stats(source.index).count,
+          source_stats(source.index).decoded, source_stats(source.index).decode_errors);
     }
     for (const auto& [k, s] : events_) {
       out += "{\"Provider\":";
       append_json_string(out, k.provider);
       out += ",\"EventName\":";
       append_json_string(out, k.event_name);
-      out += fmt::format(",\"Count\":{}", s.count);
+      out += fmt::format(",\"Count\":{},\"Decoded\":{}", s.count, s.decoded);
+      if (s.decode_errors != 0) out += fmt::format(",\"DecodeErrors\":{}", s.decode_errors);
       if (s.count && s.last) {
         out +=
             fmt::format(",\"First\":\"{}\",\"Last\":\"{}\"", time_text(s.first), time_text(s.last));
@@ -62,8 +80,10 @@ void summary_writer::finish(const summary& totals) {
       out += "}\n";
     }
     out += fmt::format(
-        "{{\"Total\":{{\"Records\":{},\"Events\":{},\"EventsLost\":{},\"Diagnostics\":{}}}}}\n",
-        totals.records_read, totals.events_written, totals.events_lost, totals.diagnostics);
+        "{{\"Total\":{{\"Records\":{},\"Events\":{},\"EventsLost\":{},\"Diagnostics\":{},"
+        "\"DecodeErrors\":{}}}}}\n",
+        totals.records_read, totals.events_written, totals.events_lost, totals.diagnostics,
+        totals.decode_errors);
   } else {
     for (const auto& source : info_.sources) {
       out += fmt::format(
@@ -72,17 +92,22 @@ void summary_writer::finish(const summary& totals) {
           source.name, source.os_build, source.processors, source.pointer_size * 8, source.buffers,
           source.events_lost, source.buffers_lost, time_text(source.start_time),
           time_text(source.end_time));
+      const stats& s = source_stats(source.index);
+      out +=
+          fmt::format("{}: {} events, EventData decoded for {} ({}), {} decode errors\n",
+                      source.name, s.count, s.decoded, share(s.decoded, s.count), s.decode_errors);
     }
-    out +=
-        fmt::format("\n{:>9}  {:<28}  {:<28}  {}\n", "COUNT", "FIRST", "LAST", "PROVIDER / EVENT");
+    out += fmt::format("\n{:>9}  {:>7}  {:<28}  {:<28}  {}\n", "COUNT", "DECODED", "FIRST", "LAST",
+                       "PROVIDER / EVENT");
     for (const auto& [k, s] : events_) {
-      out += fmt::format("{:>9}  {:<28}  {:<28}  {} / {}\n", s.count,
-                         s.last ? time_text(s.first) : "-", s.last ? time_text(s.last) : "-",
-                         k.provider, k.event_name);
+      out += fmt::format("{:>9}  {:>7}  {:<28}  {:<28}  {} / {}\n", s.count,
+                         share(s.decoded, s.count), s.last ? time_text(s.first) : "-",
+                         s.last ? time_text(s.last) : "-", k.provider, k.event_name);
     }
-    out += fmt::format("{:>9}  events in {} records, {} events lost, {} diagnostics\n",
-                       totals.events_written, totals.records_read, totals.events_lost,
-                       totals.diagnostics);
+    out += fmt::format(
+        "{:>9}  events in {} records, {} events lost, {} diagnostics, {} decode errors\n",
+        totals.events_written, totals.records_read, totals.events_lost, totals.diagnostics,
+        totals.decode_errors);
   }
   sink_.flush();
 }

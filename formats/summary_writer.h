@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "formats/event_writer.h"
 
@@ -41,14 +42,19 @@ class summary_writer final : public event_writer {
   };
   struct stats {
     std::uint64_t count = 0;
+    std::uint64_t decoded = 0;                // event::fully_decoded()
+    std::uint64_t decode_errors = 0;          // with a DecodeError
     std::uint64_t first = ~std::uint64_t{0};  // FILETIME
     std::uint64_t last = 0;
   };
+
+  stats& source_stats(std::uint16_t source);
 
   output_sink& sink_;
   summary_format format_;
   trace_info info_;
   std::map<key, stats, key_order> events_;
+  std::vector<stats> sources_;  // by event::source
 };
 
 }  // namespace etwcat::formats

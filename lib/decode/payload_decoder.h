@@ -16,18 +16,41 @@ namespace etwcat::decode {
 
 /// Reusable: keeps the integer values of the properties decoded so far (for counts and
 /// lengths), so decoding allocates nothing once warmed up.
+///
+/// Printing decisions beyond TDH's documentation:
+/// * Value maps: a valuemap value prints as the entry's name; a bitmap value as the names of
+///   its set entries joined with "|", any bits no entry names appended as "0x…" hex. When no
+///   name applies (no match, or 0 without a zero entry) the number prints as it would unmapped.
+/// * An array of int8/uint8 (OutType STRING) or ANSICHAR is one ANSI string, an array of
+///   uint16 (OutType STRING) or UNICODECHAR one UTF-16 string, cut at the first NUL.
+/// * POINTER and SIZET print as hex unless the out type is a decimal one (UNSIGNEDLONG, PID…);
+///   HEXINT*, WIN32ERROR, NTSTATUS, HRESULT, ERRORCODE and CODE_POINTER print as hex.
+/// * A null WBEM SID prints as "", an invalid SYSTEMTIME as its 16 bytes (binary).
+/// * A string whose NUL is missing takes the rest of the payload (TDH tolerates this for the
+///   last field); a fixed-length string is cut at its first NUL but consumes its full length.
+/// * SOCKETADDRESS prints "a.b.c.d:port" / "[v6]:port" for AF_INET / AF_INET6, else binary.
 class payload_decoder {
  public:
   /// Appends the properties of `schema` read from `payload` to `out`. Returns true when every
   /// property decoded and the payload was consumed exactly (or the schema allows trailing
   /// bytes). Otherwise sets `error` to one line naming the field and byte offset, e.g.
-  /// "field ImageName at offset 24: runs past the end of the payload (20 bytes)" or
-  /// "6 bytes left over after the last field (offset 40)", and `out` keeps what decoded.
+  /// "field Items[2].Name at offset 24: runs past the end of the payload (8 bytes needed,
+  /// 3 left)" or "6 bytes left over after the last field (offset 40)", and `out` keeps what
+  /// decoded (containers opened for a failing field are closed). `pointer_size` is 4 or 8
+  /// (anything else counts as 8).
   bool decode(const event_schema& schema, std::span<const std::byte> payload,
               std::uint8_t pointer_size, event_data& out, std::string& error);
 
+  /// Structs nested deeper than this are an error (a schema whose struct contains itself).
+  static constexpr int max_struct_depth = 8;
+  /// Elements that take no bytes (empty structs, zero-length blobs) allowed in one payload;
+  /// bounds the work a hostile count can cause.
+  static constexpr std::size_t max_empty_elements = 4096;
+
  private:
+  class reader;                        // the state of one decode() call
   std::vector<std::uint64_t> values_;  // per property index: its integer value, if any
+  std::vector<std::uint8_t> known_;    // per property index: 1 when values_ holds a value
 };
 
 }  // namespace etwcat::decode

@@ -18,6 +18,7 @@ std::uint64_t stack_trace::address(std::size_t i) const noexcept {
 
 void event::clear() noexcept {
   // Member by member, so that keyword_names and other_items keep their capacity.
+  source = 0;
   provider_name = {};
   provider_guid = {};
   has_event_id = has_version = has_level = has_task = has_opcode = has_keywords = has_channel =

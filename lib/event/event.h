@@ -56,6 +56,9 @@ class event {
   /// Forgets the previous event; keeps vector capacity.
   void clear() noexcept;
 
+  /// Which input the event came from (index of the file in the order given), for summaries.
+  std::uint16_t source = 0;
+
   // --- System.Provider ---------------------------------------------------------------------
   /// "Windows Kernel" for kernel records; empty when the trace does not name the provider
   /// (callers that know it, from a manifest or TraceLogging traits, set it).
@@ -155,6 +158,10 @@ class event {
   /// Why the payload did not decode exactly (a field past the end, bytes left over); empty
   /// when it did. The event still carries what decoded, and RawData.
   std::string decode_error;
+  /// True when nothing of the payload is left undecoded: it decoded exactly, or it is empty.
+  bool fully_decoded() const noexcept {
+    return raw_data.empty() || (payload_decoded && decode_error.empty());
+  }
 
   // --- RawData ----------------------------------------------------------------------------
   std::span<const std::byte> raw_data;  // the user data (payload) of the record

@@ -1,0 +1,312 @@
+// decoder: the order in which schema sources are tried, the schema store keyed by identity, and
+// learning from the metadata records that merged traces and EventSources carry.
+#include "lib/decode/decoder.h"
+
+#include <fmt/format.h>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lib/base/byte_cursor.h"
+#include "lib/decode/event_info.h"
+#include "lib/decode/kernel_schemas.h"
+#include "lib/decode/manifest.h"
+#include "lib/decode/manifest_assembler.h"
+#include "lib/decode/payload_decoder.h"
+#include "lib/decode/tmf.h"
+#include "lib/decode/tracelogging.h"
+#include "lib/decode/wpp_decoder.h"
+
+namespace etwcat::decode {
+namespace {
+
+// KernelTraceControl's MetaData class (docs/etl-format.md §7.2): type 32 carries one
+// TRACE_EVENT_INFO, type 33 a provider GUID + EVENT_MAP_INFO.
+constexpr guid metadata_class{
+    0xBBCCF6C1, 0x6CD1, 0x48C4, {0x80, 0xFF, 0x83, 0x94, 0x82, 0xE3, 0x76, 0x71}};
+constexpr std::uint8_t metadata_event_info = 32;
+constexpr std::uint8_t metadata_event_map_info = 33;
+
+struct guid_hash {
+  std::size_t operator()(const guid& g) const noexcept {
+    std::uint64_t h = g.data1 | static_cast<std::uint64_t>(g.data2) << 32 |
+                      static_cast<std::uint64_t>(g.data3) << 48;
+    for (std::uint8_t b : g.data4) h = h * 1099511628211ull ^ b;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+};
+
+// Manifest events: provider + id + version. Classic events: class GUID + type + version.
+struct schema_key {
+  guid id;
+  std::uint16_t number = 0;  // event id, or the classic type
+  std::uint16_t version = 0;
+  bool classic = false;
+  friend bool operator==(const schema_key&, const schema_key&) = default;
+};
+
+struct schema_key_hash {
+  std::size_t operator()(const schema_key& k) const noexcept {
+    return guid_hash{}(k.id) ^ (static_cast<std::size_t>(k.number) << 1) ^
+           (static_cast<std::size_t>(k.version) << 17) ^ (k.classic ? 0x9E3779B9u : 0u);
+  }
+};
+
+}  // namespace
+
+struct decoder::state {
+  tracelogging_decoder tracelogging;
+  payload_decoder payload;
+  manifest_assembler event_source_manifests;
+  wpp_decoder wpp;
+  tmf_library format_files;
+  bool have_format_files = false;
+  decode_counts counts;
+
+  // Schemas in priority order: KernelTraceControl metadata the trace carries, EventSource
+  // manifests it carries, then the user's manifests.
+  std::unordered_map<schema_key, const event_schema*, schema_key_hash> from_trace;
+  manifest_set trace_manifests;
+  manifest_set user_manifests;
+  // Events without a schema of their own version: the older version used (or nullptr).
+  // Cleared whenever manifests are added.
+  mutable std::unordered_map<schema_key, const event_schema*, schema_key_hash> older_versions;
+  // Owner of the learned schemas; a deque keeps addresses stable as it grows.
+  std::deque<event_schema> learned_schemas;
+  // Value maps of merged-trace metadata, by provider and name (they may come after the
+  // schemas that use them, so properties are resolved when a schema is first used).
+  std::unordered_map<guid, std::map<std::string, value_map, std::less<>>, guid_hash> maps;
+  std::vector<event_schema*> unresolved;  // learned schemas with map names still unresolved
+  std::string scratch;
+
+  // The schema for a record, or nullptr; `names_only` is set to an event a manifest names
+  // without a payload layout (a manifest dump without templates), which gives names but
+  // must not decode.
+  const event_schema* find(const etl::record_view& record, bool classic,
+                           const event_schema*& names_only) const {
+    schema_key key;
+    key.classic = classic;
+    key.id = classic ? record.provider_guid() : record.header_guid();
+    key.number = classic ? record.opcode() : record.event_id();
+    key.version = record.version();
+    const auto version = static_cast<std::uint8_t>(record.version());
+    // An exact match in a manifest the user gave wins over the trace's own metadata: it was
+    // asked for, and it names events the way the provider's author did (TDH metadata in
+    // merged traces carries symbol names such as "GarbageCollection/GCAllocationTick").
+    if (!classic) {
+      const manifest_set::lookup found = user_manifests.find_event(key.id, key.number, version);
+      if (found.schema != nullptr && found.layout_known) return found.schema;
+      if (found.schema != nullptr) names_only = found.schema;
+    }
+    if (auto it = from_trace.find(key); it != from_trace.end()) return it->second;
+    if (classic) return nullptr;
+    {
+      const manifest_set::lookup found = trace_manifests.find_event(key.id, key.number, version);
+      if (found.schema != nullptr && found.layout_known) return found.schema;
+      if (found.schema != nullptr && names_only == nullptr) names_only = found.schema;
+    }
+    if (names_only != nullptr) return nullptr;
+    // No schema for this version: the newest older one, as newer versions of an event append
+    // fields. The payload decoder then reports the bytes it leaves over.
+    auto cached = older_versions.find(key);
+    if (cached == older_versions.end()) {
+      const event_schema* older = nullptr;
+      for (int v = version - 1; v >= 0 && older == nullptr; --v) {
+        for (const manifest_set* set : {&trace_manifests, &user_manifests}) {
+          const manifest_set::lookup found =
+              set->find_event(key.id, key.number, static_cast<std::uint8_t>(v));
+          if (found.schema != nullptr && found.layout_known) {
+            older = found.schema;
+            break;
+          }
+        }
+      }
+      cached = older_versions.emplace(key, older).first;
+    }
+    return cached->second;
+  }
+
+  void learn(event_schema schema) {
+    schema_key key;
+    key.classic = schema.source == schema_source::mof;
+    key.id = key.classic ? schema.event_guid : schema.provider_guid;
+    key.number = key.classic ? schema.opcode : schema.id;
+    key.version = schema.version;
+    event_schema& stored = learned_schemas.emplace_back(std::move(schema));
+    from_trace[key] = &stored;
+    ++counts.schemas_learned;
+    for (const property& p : stored.properties) {
+      if (!p.map_name.empty() && p.map == nullptr) {
+        unresolved.push_back(&stored);
+        break;
+      }
+    }
+  }
+
+  // Points properties at value maps that have arrived since the schema was learned.
+  void resolve_maps() {
+    std::erase_if(unresolved, [&](event_schema* schema) {
+      bool complete = true;
+      auto provider = maps.find(schema->provider_guid);
+      for (property& p : schema->properties) {
+        if (p.map_name.empty() || p.map != nullptr) continue;
+        if (provider != maps.end()) {
+          if (auto it = provider->second.find(p.map_name); it != provider->second.end()) {
+            p.map = &it->second;
+            continue;
+          }
+        }
+        complete = false;
+      }
+      return complete;
+    });
+  }
+
+  void learn_from_metadata_record(const etl::record_view& record, event& out) {
+    if (record.opcode() == metadata_event_info) {
+      auto schema = read_event_info(record.payload());
+      if (schema.ok()) {
+        learn(std::move(schema).value());
+      } else {
+        out.decode_error = "TRACE_EVENT_INFO: " + schema.failure().message;
+      }
+    } else if (record.opcode() == metadata_event_map_info) {
+      auto map = read_event_map_info(record.payload());
+      if (map.ok()) {
+        auto& [provider, value_map] = map.value();
+        maps[provider].insert_or_assign(value_map.name, std::move(value_map));
+        if (!unresolved.empty()) resolve_maps();
+      } else {
+        out.decode_error = "EVENT_MAP_INFO: " + map.failure().message;
+      }
+    }
+  }
+
+  // Names from a schema.
+  static void name(const event_schema& schema, event& out) {
+    if (!schema.provider_name.empty() && out.provider_name.empty()) {
+      out.provider_name = schema.provider_name;
+    }
+    if (!schema.event_name.empty()) out.set_event_name(schema.event_name);
+    if (!schema.level_name.empty()) out.level_name = schema.level_name;
+    if (!schema.task_name.empty()) out.task_name = schema.task_name;
+    if (!schema.opcode_name.empty()) out.opcode_name = schema.opcode_name;
+    if (!schema.channel_name.empty()) out.channel_name = schema.channel_name;
+    if (out.keyword_names.empty()) {
+      for (const std::string& k : schema.keyword_names) out.keyword_names.push_back(k);
+    }
+  }
+
+  // Applies a schema: names, then the payload.
+  void apply(const event_schema& schema, const etl::record_view& record, event& out) {
+    name(schema, out);
+    if (payload.decode(schema, record.payload(), record.pointer_size(), out.data,
+                       out.decode_error)) {
+      out.payload_decoded = true;
+    } else if (schema.source != schema_source::kernel && schema.version != record.version()) {
+      // Say which schema was applied, so that the error is not read as damage.
+      out.decode_error.insert(0, "version " + std::to_string(schema.version) +
+                                     " schema applied to version " +
+                                     std::to_string(record.version()) + ": ");
+    }
+  }
+
+  // An EventSource's own manifest (event 0xFFFE): printed like any event, and once all its
+  // chunks are in, the schemas of that provider's other events.
+  void decode_manifest_event(const etl::record_view& record, event& out) {
+    apply(manifest_data_schema(), record, out);
+    auto assembled = event_source_manifests.add(record.header_guid(), record.payload());
+    if (assembled && assembled->ok()) {
+      counts.schemas_learned += assembled->value().event_count();
+      trace_manifests.merge(assembled->value());
+      older_versions.clear();
+    } else if (assembled && out.decode_error.empty()) {
+      out.decode_error = "EventSource manifest: " + assembled->failure().message;
+    }
+    if (out.provider_name.empty()) {
+      out.provider_name = trace_manifests.provider_name(record.header_guid());
+    }
+  }
+};
+
+decoder::decoder() : state_(std::make_unique<state>()) {}
+decoder::~decoder() = default;
+decoder::decoder(decoder&&) noexcept = default;
+decoder& decoder::operator=(decoder&&) noexcept = default;
+
+const decode_counts& decoder::counts() const noexcept { return state_->counts; }
+
+result<std::size_t> decoder::add_manifests(const std::filesystem::path& file_or_folder,
+                                           diagnostics& diags) {
+  std::error_code ec;
+  auto set = std::filesystem::is_directory(file_or_folder, ec)
+                 ? read_manifest_directory(file_or_folder, diags)
+                 : read_manifest_file(file_or_folder);
+  if (!set.ok()) return set.failure();
+  const std::size_t added = set.value().event_count();
+  state_->user_manifests.merge(set.value());
+  state_->older_versions.clear();
+  return added;
+}
+
+result<std::size_t> decoder::add_format_files(const std::filesystem::path& file_or_folder) {
+  std::error_code ec;
+  auto added = std::filesystem::is_directory(file_or_folder, ec)
+                   ? state_->format_files.add_directory(file_or_folder)
+                   : state_->format_files.add_file(file_or_folder);
+  if (added.ok()) state_->have_format_files = true;
+  return added;
+}
+
+void decoder::decode(const etl::record_view& record, event& out) {
+  state& s = *state_;
+  ++s.counts.events;
+  const etl::header_kind kind = record.kind();
+  bool applied = false;
+  if (kind == etl::header_kind::event_header32 || kind == etl::header_kind::event_header64) {
+    if (s.tracelogging.decode(record, out)) {
+      applied = true;
+    } else if (record.event_id() == manifest_event_id && record.opcode() == 254) {
+      s.decode_manifest_event(record, out);
+      applied = true;
+    } else {
+      const event_schema* names_only = nullptr;
+      if (const event_schema* schema = s.find(record, false, names_only)) {
+        s.apply(*schema, record, out);
+        applied = true;
+      } else if (names_only != nullptr) {
+        state::name(*names_only, out);
+      }
+    }
+  } else if (kind == etl::header_kind::wpp_message) {
+    applied = s.wpp.decode(record, s.have_format_files ? &s.format_files : nullptr, out);
+  } else {
+    // Classic: kernel groups and MOF classes (FULL/INSTANCE headers).
+    if (record.provider_guid() == metadata_class) s.learn_from_metadata_record(record, out);
+    const event_schema* names_only = nullptr;
+    const event_schema* schema = s.find(record, true, names_only);
+    if (schema == nullptr) {
+      schema = find_kernel_schema(record.provider_guid(), record.opcode(), record.version(),
+                                  record.pointer_size());
+    }
+    if (schema != nullptr) {
+      s.apply(*schema, record, out);
+      applied = true;
+    } else if (std::string_view task = kernel_task_name(record.provider_guid()); !task.empty()) {
+      // A known class, an unknown type: TraceEvent's "SysConfig/Opcode(37)".
+      char name[64];
+      auto end = fmt::format_to_n(name, sizeof name, "{}/Opcode({})", task, record.opcode()).out;
+      out.set_event_name_copy(std::string_view(name, static_cast<std::size_t>(end - name)));
+      if (out.provider_name.empty())
+        out.provider_name = kernel_class_provider(record.provider_guid());
+    }
+  }
+  if (out.fully_decoded()) ++s.counts.decoded;
+  if (!out.decode_error.empty()) ++s.counts.decode_errors;
+  if (!applied && !record.payload().empty()) ++s.counts.no_schema;
+}
+
+}  // namespace etwcat::decode

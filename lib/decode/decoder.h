@@ -1,0 +1,58 @@
+// decoder: turns the payload of any record into EventData, choosing the schema source in a
+// fixed order — TraceLogging metadata in the record, schemas the trace carries (KernelTrace-
+// Control metadata of merged traces, EventSource manifests), instrumentation manifests given
+// by the user, the built-in kernel layouts, WPP format files — and learns from the metadata
+// records as they stream past. One decoder serves one trace (all its files); the same code
+// serves .etl files and live sessions.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "lib/base/diagnostics.h"
+#include "lib/base/result.h"
+#include "lib/etl/record_view.h"
+#include "lib/event/event.h"
+
+namespace etwcat::decode {
+
+/// What decoding found so far, for summaries and tests.
+struct decode_counts {
+  std::uint64_t events = 0;           // decode() calls
+  std::uint64_t decoded = 0;          // payload decoded exactly (or empty)
+  std::uint64_t decode_errors = 0;    // a schema applied but the payload did not fit it
+  std::uint64_t no_schema = 0;        // a payload and no schema for it
+  std::uint64_t schemas_learned = 0;  // from metadata records and manifests in the trace
+};
+
+class decoder {
+ public:
+  decoder();
+  ~decoder();
+  decoder(decoder&&) noexcept;
+  decoder& operator=(decoder&&) noexcept;
+
+  /// Reads an instrumentation manifest, or every *.man and *.xml file of a folder.
+  /// Returns how many event schemas it added.
+  /// Files of a folder that do not read go to `diags` and are skipped.
+  result<std::size_t> add_manifests(const std::filesystem::path& file_or_folder,
+                                    diagnostics& diags);
+  /// Reads the WPP format files (*.tmf) of a folder (or one file). Returns the messages added.
+  result<std::size_t> add_format_files(const std::filesystem::path& file_or_folder);
+
+  /// Decodes the payload of `record` into `out`, which fill_event() filled from the same
+  /// record: EventData, the event's name and, when the schema knows them, the provider, level,
+  /// task, opcode, channel and keyword names. When the payload does not fit the schema,
+  /// `out.decode_error` says where, and what decoded is kept. Allocates nothing once the
+  /// schemas in use are cached.
+  void decode(const etl::record_view& record, event& out);
+
+  const decode_counts& counts() const noexcept;
+
+ private:
+  struct state;
+  std::unique_ptr<state> state_;
+};
+
+}  // namespace etwcat::decode
