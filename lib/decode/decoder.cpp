@@ -70,7 +70,9 @@ struct decoder::state {
   // manifests it carries, then the user's manifests.
   std::unordered_map<schema_key, const event_schema*, schema_key_hash> from_trace;
   manifest_set trace_manifests;
-  manifest_set user_manifests;
+  // One set per --manifest argument, searched in the order given: the first to describe
+  // an event wins, so a later, broader collection cannot replace an earlier, exact one.
+  std::vector<manifest_set> user_manifests;
   // Events without a schema of their own version: the older version used (or nullptr).
   // Cleared whenever manifests are added.
   mutable std::unordered_map<schema_key, const event_schema*, schema_key_hash> older_versions;
@@ -97,9 +99,11 @@ struct decoder::state {
     // asked for, and it names events the way the provider's author did (TDH metadata in
     // merged traces carries symbol names such as "GarbageCollection/GCAllocationTick").
     if (!classic) {
-      const manifest_set::lookup found = user_manifests.find_event(key.id, key.number, version);
-      if (found.schema != nullptr && found.layout_known) return found.schema;
-      if (found.schema != nullptr) names_only = found.schema;
+      for (const manifest_set& set : user_manifests) {
+        const manifest_set::lookup found = set.find_event(key.id, key.number, version);
+        if (found.schema != nullptr && found.layout_known) return found.schema;
+        if (found.schema != nullptr && names_only == nullptr) names_only = found.schema;
+      }
     }
     if (auto it = from_trace.find(key); it != from_trace.end()) return it->second;
     if (classic) return nullptr;
@@ -115,13 +119,15 @@ struct decoder::state {
     if (cached == older_versions.end()) {
       const event_schema* older = nullptr;
       for (int v = version - 1; v >= 0 && older == nullptr; --v) {
-        for (const manifest_set* set : {&trace_manifests, &user_manifests}) {
+        auto try_set = [&](const manifest_set& set) {
           const manifest_set::lookup found =
-              set->find_event(key.id, key.number, static_cast<std::uint8_t>(v));
-          if (found.schema != nullptr && found.layout_known) {
-            older = found.schema;
-            break;
-          }
+              set.find_event(key.id, key.number, static_cast<std::uint8_t>(v));
+          if (found.schema != nullptr && found.layout_known) older = found.schema;
+          return older != nullptr;
+        };
+        if (try_set(trace_manifests)) break;
+        for (const manifest_set& set : user_manifests) {
+          if (try_set(set)) break;
         }
       }
       cached = older_versions.emplace(key, older).first;
@@ -247,7 +253,7 @@ result<std::size_t> decoder::add_manifests(const std::filesystem::path& file_or_
                  : read_manifest_file(file_or_folder);
   if (!set.ok()) return set.failure();
   const std::size_t added = set.value().event_count();
-  state_->user_manifests.merge(set.value());
+  state_->user_manifests.push_back(std::move(set).value());
   state_->older_versions.clear();
   return added;
 }

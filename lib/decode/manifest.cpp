@@ -250,9 +250,8 @@ struct problem {
 
 class document_reader {
  public:
-  document_reader(std::string_view xml, const xml_document& doc, std::string_view origin,
-                  const manifest_options& options)
-      : xml_(xml), doc_(doc), origin_(origin), options_(options) {}
+  document_reader(const xml_document& doc, std::string_view origin, const manifest_options& options)
+      : doc_(doc), origin_(origin), options_(options) {}
 
   /// Fills `out`; on failure returns the problem.
   std::optional<problem> read(manifest_set& out) {
@@ -806,7 +805,6 @@ class document_reader {
     return std::nullopt;
   }
 
-  std::string_view xml_;
   const xml_document& doc_;
   std::string_view origin_;
   const manifest_options& options_;
@@ -827,7 +825,7 @@ result<manifest_set> parse_manifest(std::string_view xml, std::string_view origi
   auto doc = xml_document::parse(xml);
   if (!doc) return doc.failure();
   manifest_set set;
-  document_reader reader(xml, doc.value(), origin, options);
+  document_reader reader(doc.value(), origin, options);
   if (auto failed = reader.read(set)) {
     return error{xml_document::position(xml, failed->offset) + ": " + failed->text, failed->offset};
   }

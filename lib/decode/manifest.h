@@ -3,6 +3,19 @@
 // levels, tasks, opcodes, keywords and channels resolved through the provider's declarations
 // and winmeta, messages through the string table, and templates into TDH-shaped properties
 // (docs/etl-format.md §7). Names follow docs/output-schema.md "Names".
+//
+// Naming rules, checked against TraceEvent's baselines:
+// * task, opcode, level and keyword names are TDH's: the declaration's message from the
+//   (en-US) string table, else its name; so ClrEtwAll's task GarbageCollection with opcode
+//   GCAllocationTick is "GC/AllocationTick". winmeta's opcodes and levels use winmeta's texts
+//   ("Start", "DCStop", "Information"). The channel name is the channel's name attribute
+//   ("Microsoft-Windows-HttpService/Trace"), as Event Log XML shows it.
+// * event_name is "Task/Opcode", the task alone for opcode 0, "EventID(N)" without a task.
+// * `keywords` is the OR of the event's declared keywords; mc.exe also sets a bit per channel
+//   (bit 63 for the first), which records carry but this mask does not.
+// Tolerated in dumps taken from live systems: references to undeclared levels (the level then
+// stays 0 and unnamed) and task messages that point at the wrong strings (see read_tasks).
+// Undeclared tasks, opcodes, keywords, channels and unknown types are errors.
 #pragma once
 
 #include <cstddef>
@@ -122,9 +135,10 @@ class manifest_set {
 [[nodiscard]] result<manifest_set> read_manifest_file(const std::filesystem::path& path,
                                                       const manifest_options& options = {});
 
-/// Reads every *.man and *.xml file directly in `directory`, in name order. A file that does
-/// not read is reported to `diags` (file, offset, "line:column: what") and skipped; fails only
-/// when the directory cannot be listed.
+/// Reads every *.man and *.xml file directly in `directory`, in name order; a provider GUID
+/// seen again replaces the earlier one. A file that does not read is reported to `diags`
+/// (file, offset, "line:column: what") and skipped; fails only when the directory cannot be
+/// listed.
 [[nodiscard]] result<manifest_set> read_manifest_directory(const std::filesystem::path& directory,
                                                            diagnostics& diags,
                                                            const manifest_options& options = {});

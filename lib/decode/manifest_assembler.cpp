@@ -69,7 +69,8 @@ std::optional<result<manifest_set>> manifest_assembler::add(const guid& provider
   if (!in.read(format) || !in.read(major) || !in.read(minor) || !in.read(magic) ||
       !in.read(total) || !in.read(number)) {
     return envelope_error(provider, "payload of " + std::to_string(payload.size()) +
-                                        " bytes is shorter than the 8-byte envelope");
+                                        " bytes is shorter than the " +
+                                        std::to_string(envelope_size) + "-byte envelope");
   }
   if (magic != envelope_magic) {
     return envelope_error(provider,

@@ -856,10 +856,12 @@ TEST_SUITE("corpus") {
     CHECK(set.value().map_count() == 38);
     CHECK(set.value().providers().size() == 4);
 
-    for (const auto& [file, provider_name] :
+    for (const auto& pair :
          {std::pair<std::string, std::string>{"perfview/gcevents",
                                               "Microsoft-Windows-DotNETRuntime"},
           {"perfview/gcrundownevents", "Microsoft-Windows-DotNETRuntimeRundown"}}) {
+      const std::string& file = pair.first;
+      const std::string& provider_name = pair.second;
       CAPTURE(file);
       diagnostics diags;
       auto reader = etl::file_reader::open(testing::corpus_file(file + ".etl"), diags);
@@ -880,11 +882,12 @@ TEST_SUITE("corpus") {
       }
       // Every name the manifest gives is TraceEvent's, with TraceEvent's count.
       const auto baseline = baseline_counts(file + ".baseline.txt", {provider_name});
-      for (const auto& [name, count] : named) {
+      for (const auto& entry : named) {
+        const std::string& name = entry.first;
         CAPTURE(name);
         if (name.ends_with("/Method/DCStopVerbose")) continue;  // TraceLog absorbs id 144
         REQUIRE(baseline.count(name) == 1);
-        CHECK(baseline.at(name) == count);
+        CHECK(baseline.at(name) == entry.second);
       }
       if (file == "perfview/gcevents") {
         // 36 of 69 events; the other 33 (AllocationTick v4, MarkWithType, HeapStats v2,
