@@ -84,34 +84,47 @@ struct decoder::state {
   std::vector<event_schema*> unresolved;  // learned schemas with map names still unresolved
   std::string scratch;
 
-  // The schema for a record, or nullptr; `names_only` is set to an event a manifest names
-  // without a payload layout (a manifest dump without templates), which gives names but
-  // must not decode.
+  // The schema that lays out a record's payload, or nullptr. `names` is set to the schema
+  // whose names the event gets: a --manifest entry for the exact event when there is one (it
+  // names events as their author did, where TDH metadata in merged traces has symbols such as
+  // "GarbageCollection/GCAllocationTick"), even one without a template; else the layout's.
+  // The layout prefers what the trace carries, which describes exactly what was logged.
   const event_schema* find(const etl::record_view& record, bool classic,
-                           const event_schema*& names_only) const {
+                           const event_schema*& names) const {
     schema_key key;
     key.classic = classic;
     key.id = classic ? record.provider_guid() : record.header_guid();
     key.number = classic ? record.opcode() : record.event_id();
     key.version = record.version();
     const auto version = static_cast<std::uint8_t>(record.version());
-    // An exact match in a manifest the user gave wins over the trace's own metadata: it was
-    // asked for, and it names events the way the provider's author did (TDH metadata in
-    // merged traces carries symbol names such as "GarbageCollection/GCAllocationTick").
-    if (!classic) {
-      for (const manifest_set& set : user_manifests) {
-        const manifest_set::lookup found = set.find_event(key.id, key.number, version);
-        if (found.schema != nullptr && found.layout_known) return found.schema;
-        if (found.schema != nullptr && names_only == nullptr) names_only = found.schema;
+    if (classic) {
+      auto it = from_trace.find(key);
+      names = it != from_trace.end() ? it->second : nullptr;
+      return names;
+    }
+    const event_schema* user_layout = nullptr;
+    for (const manifest_set& set : user_manifests) {
+      const manifest_set::lookup found = set.find_event(key.id, key.number, version);
+      if (found.schema == nullptr) continue;
+      if (names == nullptr) names = found.schema;
+      if (found.layout_known) {
+        user_layout = found.schema;
+        break;
       }
     }
-    if (auto it = from_trace.find(key); it != from_trace.end()) return it->second;
-    if (classic) return nullptr;
-    {
+    const event_schema* trace_layout = nullptr;
+    if (auto it = from_trace.find(key); it != from_trace.end()) {
+      trace_layout = it->second;
+    } else {
       const manifest_set::lookup found = trace_manifests.find_event(key.id, key.number, version);
-      if (found.schema != nullptr && found.layout_known) return found.schema;
-      if (found.schema != nullptr && names_only == nullptr) names_only = found.schema;
+      if (found.schema != nullptr && found.layout_known) trace_layout = found.schema;
+      if (found.schema != nullptr && names == nullptr) names = found.schema;
     }
+    if (const event_schema* layout = trace_layout != nullptr ? trace_layout : user_layout) {
+      if (names == nullptr) names = layout;
+      return layout;
+    }
+    const event_schema*& names_only = names;
     if (names_only != nullptr) return nullptr;
     // No schema for this version: the newest older one, as newer versions of an event append
     // fields. The payload decoder then reports the bytes it leaves over.
@@ -132,6 +145,7 @@ struct decoder::state {
       }
       cached = older_versions.emplace(key, older).first;
     }
+    names = cached->second;
     return cached->second;
   }
 
@@ -208,7 +222,11 @@ struct decoder::state {
 
   // Applies a schema: names, then the payload.
   void apply(const event_schema& schema, const etl::record_view& record, event& out) {
-    name(schema, out);
+    apply(schema, schema, record, out);
+  }
+  void apply(const event_schema& schema, const event_schema& names, const etl::record_view& record,
+             event& out) {
+    name(names, out);
     if (payload.decode(schema, record.payload(), record.pointer_size(), out.data,
                        out.decode_error)) {
       out.payload_decoded = true;
@@ -281,7 +299,7 @@ void decoder::decode(const etl::record_view& record, event& out) {
     } else {
       const event_schema* names_only = nullptr;
       if (const event_schema* schema = s.find(record, false, names_only)) {
-        s.apply(*schema, record, out);
+        s.apply(*schema, *names_only, record, out);
         applied = true;
       } else if (names_only != nullptr) {
         state::name(*names_only, out);

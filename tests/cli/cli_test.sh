@@ -82,13 +82,36 @@ if [ -d "$corpus" ]; then
   [ "$second" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL dump HTTP_Server event 2: $second"; }
   expect "dump empty file" 1 '' "etwcat: $corpus/etwanalyzer/EmptyETL.etl: offset 0x0: empty file (0 bytes), not an ETL file" \
     -- dump "$corpus/etwanalyzer/EmptyETL.etl"
-  expect "dump text smallEtlFile" 0 \
-    '2016-08-17T23:30:22.0379266Z Windows Kernel EventTrace pid=2092 tid=2256 cpu=0 version=2 opcode=0 raw_size=366
-2016-08-17T23:30:22.0688637Z Microsoft-Windows-DotNETRuntimeRundown EventID(154) pid=688 tid=4336 cpu=0 id=154 version=2 level=Information task=2 opcode=36 keywords=0x20000008 raw_size=584' \
-    '' -- dump --format text "$corpus/perfview/smallEtlFile.etl"
+  # The log-file header decodes with the built-in layout; the CLR event needs its manifest.
+  small=$("$etwcat" dump --format text "$corpus/perfview/smallEtlFile.etl" | head -1)
+  case "$small" in
+    '2016-08-17T23:30:22.0379266Z Windows Kernel EventTrace pid=2092 tid=2256 cpu=0 version=2 opcode=0 BufferSize=65536 '*' PointerSize=4 '*' SessionName=PerfWatsonGCHeapETLSession688 LogFileName=ReloggedFile.ETL')
+      passed=$((passed + 1)) ;;
+    *) failed=$((failed + 1)); echo "FAIL dump text smallEtlFile header: $small" ;;
+  esac
+  clr=$("$etwcat" dump --format text --manifest "$corpus/../provider-data/microsoft-perfview/ClrEtwAll.man" "$corpus/perfview/smallEtlFile.etl" | tail -1)
+  [ "$clr" = '2016-08-17T23:30:22.0688637Z Microsoft-Windows-DotNETRuntimeRundown Loader/ModuleDCStop pid=688 tid=4336 cpu=0 id=154 version=2 level=Information task=2 opcode=36 keywords=0x20000008 ModuleID=0x17BD0128 AssemblyID=0x13D66240 ModuleFlags=Manifest Reserved1=0 ModuleILPath=D:\PROGRAM FILES (X86)\MICROSOFT VISUAL STUDIO 15.0\COMMON7\IDE\EXTENSIONS\FRH4KDOG.VTE\Microsoft.VisualStudio.Services.Client.dll ModuleNativePath= ClrInstanceID=39 ManagedPdbSignature={DB98EAE8-8ABC-40A8-B375-433FE44CAF70} ManagedPdbAge=1 ManagedPdbBuildPath=D:\v2.0\A1\_work\4\obj\Release.AnyCPU\Vssf.InteractiveClient\MS.VS.Services.Client\Microsoft.VisualStudio.Services.Client.pdb NativePdbSignature={00000000-0000-0000-0000-000000000000} NativePdbAge=0 NativePdbBuildPath=' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL smallEtlFile with the CLR manifest: $clr"; }
   summary=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep '"EventName":"EventID(2)"')
-  [ "$summary" = '{"Provider":"Microsoft-Windows-HttpService","EventName":"EventID(2)","Count":291,"First":"2011-01-23T22:07:27.2266291Z","Last":"2011-01-23T22:07:56.4894400Z"}' ] \
+  [ "$summary" = '{"Provider":"Microsoft-Windows-HttpService","EventName":"EventID(2)","Count":291,"Decoded":0,"First":"2011-01-23T22:07:27.2266291Z","Last":"2011-01-23T22:07:56.4894400Z"}' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary: $summary"; }
+  # With its manifest: events 2 (Parse) and 12 (FastSend) all decode.
+  summary=$("$etwcat" dump --summary --format jsonl --manifest "$corpus/tx/HTTP_Server.man" "$corpus/tx/HTTP_Server.etl" | grep -E '"EventName":"HTTP Request Trace Task/(Parse|FastSend)"' | sed 's/,"First".*//')
+  [ "$summary" = '{"Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/FastSend","Count":289,"Decoded":289
+{"Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/Parse","Count":291,"Decoded":291' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary with manifest: $summary"; }
+  tl=$("$etwcat" dump "$corpus/perfview/SelfDescribingSingleEvent.etl" | grep '"Name":"MySource"')
+  [ "$tl" = '{"System":{"Provider":{"Name":"MySource","Guid":"{A61EA624-4944-55FC-C2A8-37838829438D}"},"EventID":3,"Version":0,"Level":{"Value":5,"Name":"Verbose"},"Task":{"Value":0},"Opcode":{"Value":0},"Keywords":{"Mask":"0x0"},"Channel":{"Value":11},"EventName":"TestEvent","TimeCreated":{"SystemTime":"2022-04-20T21:27:16.5904094Z"},"Execution":{"ProcessID":111592,"ThreadID":52284,"ProcessorID":1,"KernelTime":1,"UserTime":2}},"EventData":{"a":{"b":"Hello","c":"World!"}}}' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL TraceLogging struct: $tl"; }
+  wpp=$("$etwcat" dump --format jsonl --tmf "$corpus/findneedle-wpp/tmf" "$corpus/findneedle-wpp/wppstr-sample.etl" | grep -o '"Message":"[^"]*"')
+  [ "$wpp" = '"Message":"strtrace name=alpha id=0 tag=END"
+"Message":"strtrace name=bravo id=1 tag=END"
+"Message":"strtrace name=charlie id=2 tag=END"
+"Message":"widetrace user=root role=admin"' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL wpp messages: $wpp"; }
+  expect "missing manifest" 2 '' '*' -- dump --manifest /nonexistent/x.man "$corpus/tx/HTTP_Server.etl"
+  raw=$("$etwcat" dump --raw "$corpus/perfview/primitive-types.etl" | grep -c '"EventData".*"RawData"')
+  [ "$raw" = 7 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL --raw: $raw"; }
   tmp=$(mktemp)
   "$etwcat" dump -o "$tmp" "$corpus/perfview/diaghub/diaghub.etl" "$corpus/perfview/diaghub/diaghub.kernel.1.etl" \
     "$corpus/perfview/diaghub/diaghub.user_paged.1.etl" "$corpus/perfview/diaghub/diaghub.user_injected.1.etl"
