@@ -2,8 +2,8 @@
 // learning from the metadata records that merged traces and EventSources carry.
 #include "lib/decode/decoder.h"
 
-#include <fmt/format.h>
-
+#include <algorithm>
+#include <charconv>
 #include <deque>
 #include <map>
 #include <string>
@@ -322,7 +322,13 @@ void decoder::decode(const etl::record_view& record, event& out) {
     } else if (std::string_view task = kernel_task_name(record.provider_guid()); !task.empty()) {
       // A known class, an unknown type: TraceEvent's "SysConfig/Opcode(37)".
       char name[64];
-      auto end = fmt::format_to_n(name, sizeof name, "{}/Opcode({})", task, record.opcode()).out;
+      const std::size_t n = std::min<std::size_t>(task.size(), 40);
+      std::copy_n(task.data(), n, name);
+      char* end = name + n;
+      constexpr std::string_view opcode = "/Opcode(";
+      end = std::copy(opcode.begin(), opcode.end(), end);
+      end = std::to_chars(end, name + sizeof name - 1, record.opcode()).ptr;
+      *end++ = ')';
       out.set_event_name_copy(std::string_view(name, static_cast<std::size_t>(end - name)));
       if (out.provider_name.empty())
         out.provider_name = kernel_class_provider(record.provider_guid());

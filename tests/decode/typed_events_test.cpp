@@ -13,6 +13,7 @@
 #include "lib/etl/trace_clock.h"
 #include "lib/event/record_event.h"
 #include "tests/support/corpus.h"
+#include "tests/support/decoding.h"
 
 using namespace etwcat;
 
@@ -130,11 +131,7 @@ TEST_SUITE("corpus") {
   TEST_CASE("typed_events: Kernel-Process manifest events of tx/Process.etl") {
     ETWCAT_REQUIRE_CORPUS();
     decode::decoder decoder;
-    diagnostics manifest_diags;
-    auto added = decoder.add_manifests(
-        testing::corpus_dir() / ".." / "provider-data" / "microsoft-Tx" / "SystemEvents.man",
-        manifest_diags);
-    REQUIRE(added.ok());
+    testing::add_provider_manifest(decoder, "microsoft-Tx/SystemEvents.man");
     std::vector<decode::process_start> starts;
     std::vector<decode::process_end> ends;
     std::vector<std::string> start_names;
