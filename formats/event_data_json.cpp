@@ -31,28 +31,37 @@ void append_float(std::string& out, T value) {
   }
 }
 
+// "0x…" with at least `digits` digits, built in a local buffer and appended once.
 void append_padded_hex(std::string& out, std::uint64_t value, unsigned digits) {
   static constexpr char hex[] = "0123456789ABCDEF";
-  char text[16];
+  char text[20];
+  char* end = text + sizeof text;
+  char* p = end;
+  *--p = '"';
   unsigned n = 0;
   do {
-    text[n++] = hex[value & 0xF];
+    *--p = hex[value & 0xF];
     value >>= 4;
+    ++n;
   } while (value != 0);
-  out += "\"0x";
-  for (unsigned k = n; k < digits && k < 16; ++k) out.push_back('0');
-  while (n > 0) out.push_back(text[--n]);
-  out.push_back('"');
+  for (; n < digits && n < 16; ++n) *--p = '0';
+  *--p = 'x';
+  *--p = '0';
+  *--p = '"';
+  out.append(p, static_cast<std::size_t>(end - p));
 }
 
 void append_hex_string(std::string& out, std::span<const std::byte> bytes) {
   static constexpr char hex[] = "0123456789ABCDEF";
-  out.push_back('"');
+  const std::size_t at = out.size();
+  out.resize(at + 2 + 2 * bytes.size());
+  char* p = out.data() + at;
+  *p++ = '"';
   for (std::byte b : bytes) {
-    out.push_back(hex[static_cast<unsigned>(b) >> 4]);
-    out.push_back(hex[static_cast<unsigned>(b) & 0xF]);
+    *p++ = hex[static_cast<unsigned>(b) >> 4];
+    *p++ = hex[static_cast<unsigned>(b) & 0xF];
   }
-  out.push_back('"');
+  *p = '"';
 }
 
 bool is_end(data_type t) { return t == data_type::end_struct || t == data_type::end_array; }
