@@ -2,6 +2,8 @@
 // usual era-based civil-from-days calculation (400-year eras of 146,097 days, March-based year).
 #include "lib/base/time_format.h"
 
+#include <array>
+
 namespace etwcat {
 namespace {
 
@@ -66,6 +68,30 @@ std::string_view format_rfc3339(std::uint64_t filetime,
   put_digits(p + 20, t.ticks, 7);
   p[27] = 'Z';
   return {out.data(), rfc3339_length};
+}
+
+bool systemtime_to_filetime(std::span<const std::byte> sixteen, std::uint64_t& filetime) noexcept {
+  std::array<unsigned, 8> f{};
+  for (std::size_t i = 0; i < 8; ++i) {
+    f[i] = static_cast<unsigned>(sixteen[2 * i]) | static_cast<unsigned>(sixteen[2 * i + 1]) << 8;
+  }
+  const unsigned year = f[0], month = f[1], day = f[3], hour = f[4], minute = f[5], second = f[6],
+                 millis = f[7];
+  if (year < 1601 || year > 30827 || month < 1 || month > 12 || day < 1 || hour > 23 ||
+      minute > 59 || second > 59 || millis > 999) {
+    return false;
+  }
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr unsigned month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (day > month_days[month - 1] + (month == 2 && leap ? 1u : 0u)) return false;
+  // Whole years since 1601, then whole months of this year.
+  const std::uint64_t y = year - 1601;
+  std::uint64_t days = y * 365 + y / 4 - y / 100 + y / 400;
+  for (unsigned m = 1; m < month; ++m) days += month_days[m - 1] + (m == 2 && leap ? 1 : 0);
+  days += day - 1;
+  const std::uint64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
+  filetime = seconds * 10'000'000 + std::uint64_t{millis} * 10'000;
+  return true;
 }
 
 }  // namespace etwcat

@@ -26,6 +26,11 @@ struct civil_time {
 /// Splits a FILETIME into its UTC calendar fields (proleptic Gregorian calendar).
 civil_time civil_from_filetime(std::uint64_t filetime) noexcept;
 
+/// The FILETIME of a SYSTEMTIME (8 little-endian u16: year, month, day of week, day, hour,
+/// minute, second, millisecond; `sixteen` holds at least 16 bytes). False when a field is out
+/// of range (a zeroed struct, month 13, February 30), leaving `filetime` alone.
+bool systemtime_to_filetime(std::span<const std::byte> sixteen, std::uint64_t& filetime) noexcept;
+
 /// Writes `filetime` as "YYYY-MM-DDTHH:MM:SS.fffffffZ" into `out` and returns the 28 characters
 /// written (a view of `out`). No allocation. Years after 9999 (FILETIME reaches 30828) keep
 /// only their last four digits: RFC 3339 has no room for them, and traces never hold them.

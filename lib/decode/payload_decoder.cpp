@@ -10,6 +10,8 @@
 #include <string_view>
 
 #include "lib/base/byte_cursor.h"
+#include "lib/base/net_address.h"
+#include "lib/base/time_format.h"
 #include "lib/event/record_event.h"
 
 namespace etwcat::decode {
@@ -110,86 +112,6 @@ void append_hex_upper(std::string& out, std::uint64_t value) {
   for (char* c = digits; c != end; ++c) {
     out.push_back(*c >= 'a' && *c <= 'f' ? static_cast<char>(*c - 'a' + 'A') : *c);
   }
-}
-
-std::uint8_t byte_at(std::span<const std::byte> b, std::size_t i) noexcept {
-  return static_cast<std::uint8_t>(b[i]);
-}
-
-void append_ipv4(std::string& out, std::span<const std::byte> four) {
-  for (std::size_t i = 0; i < 4; ++i) {
-    if (i != 0) out.push_back('.');
-    append_number(out, byte_at(four, i));
-  }
-}
-
-// RFC 5952: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as "::",
-// and an IPv4-mapped address with its last 32 bits dotted.
-void append_ipv6(std::string& out, std::span<const std::byte> sixteen) {
-  std::array<unsigned, 8> groups{};
-  for (std::size_t i = 0; i < 8; ++i) {
-    groups[i] = static_cast<unsigned>(byte_at(sixteen, 2 * i)) << 8 | byte_at(sixteen, 2 * i + 1);
-  }
-  bool mapped = groups[5] == 0xFFFF;
-  for (std::size_t i = 0; i < 5; ++i) mapped = mapped && groups[i] == 0;
-  if (mapped) {
-    out.append("::ffff:");
-    append_ipv4(out, sixteen.subspan(12, 4));
-    return;
-  }
-  std::size_t best_start = 8, best_length = 0;
-  for (std::size_t i = 0; i < 8;) {
-    if (groups[i] != 0) {
-      ++i;
-      continue;
-    }
-    std::size_t j = i;
-    while (j < 8 && groups[j] == 0) ++j;
-    if (j - i > best_length) {
-      best_start = i;
-      best_length = j - i;
-    }
-    i = j;
-  }
-  if (best_length < 2) best_start = 8;
-  for (std::size_t i = 0; i < 8; ++i) {
-    if (i == best_start) {
-      out.append("::");
-      i += best_length - 1;
-      continue;
-    }
-    if (i != 0 && i != best_start + best_length) out.push_back(':');
-    append_number(out, groups[i], 16);
-  }
-}
-
-// SYSTEMTIME → FILETIME; false when a field is out of range (often all zero).
-bool systemtime_to_filetime(std::span<const std::byte> sixteen, std::uint64_t& filetime) {
-  std::array<unsigned, 8> f{};
-  for (std::size_t i = 0; i < 8; ++i) {
-    f[i] = static_cast<unsigned>(byte_at(sixteen, 2 * i)) |
-           static_cast<unsigned>(byte_at(sixteen, 2 * i + 1)) << 8;
-  }
-  const unsigned year = f[0], month = f[1], day = f[3], hour = f[4], minute = f[5], second = f[6],
-                 millis = f[7];
-  if (year < 1601 || year > 30827 || month < 1 || month > 12 || day < 1 || hour > 23 ||
-      minute > 59 || second > 59 || millis > 999) {
-    return false;
-  }
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  static constexpr unsigned month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (day > month_days[month - 1] + (month == 2 && leap ? 1u : 0u)) return false;
-  // Days since 1970-01-01 (Howard Hinnant's days_from_civil), then shift to 1601.
-  const std::int64_t y = static_cast<std::int64_t>(year) - (month <= 2 ? 1 : 0);
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t mp = (static_cast<std::int64_t>(month) + 9) % 12;
-  const std::int64_t doy = (153 * mp + 2) / 5 + day - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + doe - 719468 + 134774;  // 134774: 1601 → 1970
-  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
-  filetime = static_cast<std::uint64_t>(seconds) * 10'000'000 + std::uint64_t{millis} * 10'000;
-  return true;
 }
 
 // Where a value was read: the property, and its element index inside an array.
@@ -518,22 +440,8 @@ class payload_decoder::reader {
 
   // SOCKADDR_IN / SOCKADDR_IN6 as "a.b.c.d:port" / "[v6]:port"; false for other families.
   bool add_socket_address(std::string_view name, std::span<const std::byte> bytes) {
-    if (bytes.size() < 8) return false;
-    const unsigned family = byte_at(bytes, 0) | static_cast<unsigned>(byte_at(bytes, 1)) << 8;
-    const unsigned port = static_cast<unsigned>(byte_at(bytes, 2)) << 8 | byte_at(bytes, 3);
     const std::size_t begin = out_.begin_text();
-    std::string& text = out_.arena();
-    if (family == 2) {
-      append_ipv4(text, bytes.subspan(4, 4));
-    } else if (family == 23 && bytes.size() >= 24) {
-      text.push_back('[');
-      append_ipv6(text, bytes.subspan(8, 16));
-      text.push_back(']');
-    } else {
-      return false;
-    }
-    text.push_back(':');
-    append_number(text, port);
+    if (!append_socket_address(out_.arena(), bytes)) return false;
     out_.end_text(name, begin);
     return true;
   }

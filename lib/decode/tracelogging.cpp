@@ -10,6 +10,8 @@
 #include <cstring>
 
 #include "lib/base/byte_cursor.h"
+#include "lib/base/net_address.h"
+#include "lib/base/time_format.h"
 #include "lib/base/unicode.h"
 #include "lib/etl/layout.h"
 #include "lib/event/record_event.h"
@@ -159,74 +161,6 @@ tl_event_schema parse_tl_event_schema(std::span<const std::byte> blob) {
 namespace {
 
 constexpr std::size_t not_an_element = static_cast<std::size_t>(-1);
-
-// 100 ns ticks from 1601-01-01 to a civil date (proleptic Gregorian), or 0 when invalid.
-std::uint64_t filetime_from_civil(unsigned year, unsigned month, unsigned day, unsigned hour,
-                                  unsigned minute, unsigned second, unsigned millisecond) {
-  static constexpr unsigned month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year < 1601 || year > 30827 || month < 1 || month > 12 || day < 1 || hour > 23 ||
-      minute > 59 || second > 59 || millisecond > 999) {
-    return 0;
-  }
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (day > month_days[month - 1] + (month == 2 && leap ? 1 : 0)) return 0;
-  // Whole years since 1601, then whole months of this year.
-  const std::uint64_t y = year - 1601;
-  std::uint64_t days = y * 365 + y / 4 - y / 100 + y / 400;
-  for (unsigned m = 1; m < month; ++m) days += month_days[m - 1] + (m == 2 && leap ? 1 : 0);
-  days += day - 1;
-  const std::uint64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
-  return seconds * 10'000'000 + std::uint64_t{millisecond} * 10'000;
-}
-
-// Appends `v` in decimal.
-char* put_decimal(char* p, char* end, std::uint64_t v) { return std::to_chars(p, end, v).ptr; }
-
-// "192.168.0.1" from 4 bytes in network order.
-char* put_ipv4(char* p, char* end, std::span<const std::byte> a) {
-  for (std::size_t i = 0; i < 4; ++i) {
-    if (i > 0) *p++ = '.';
-    p = put_decimal(p, end, static_cast<std::uint8_t>(a[i]));
-  }
-  return p;
-}
-
-// RFC 5952 text of 16 bytes: lower case, no leading zeros, the longest run (≥ 2) of zero
-// groups as "::" (the first on a tie), IPv4-mapped addresses with a dotted tail.
-char* put_ipv6(char* p, char* end, std::span<const std::byte> a) {
-  std::array<unsigned, 8> g{};
-  for (std::size_t i = 0; i < 8; ++i) {
-    g[i] = static_cast<unsigned>(a[2 * i]) << 8 | static_cast<unsigned>(a[2 * i + 1]);
-  }
-  const bool mapped =
-      g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xFFFF;
-  if (mapped) {
-    static constexpr std::string_view prefix = "::ffff:";
-    p = std::copy(prefix.begin(), prefix.end(), p);
-    return put_ipv4(p, end, a.subspan(12, 4));
-  }
-  std::size_t best = 8, best_length = 0;
-  for (std::size_t i = 0; i < 8;) {
-    std::size_t j = i;
-    while (j < 8 && g[j] == 0) ++j;
-    if (j - i > best_length && j - i >= 2) {
-      best = i;
-      best_length = j - i;
-    }
-    i = j == i ? i + 1 : j;
-  }
-  for (std::size_t i = 0; i < 8; ++i) {
-    if (i == best) {
-      *p++ = ':';
-      *p++ = ':';
-      i += best_length - 1;
-      continue;
-    }
-    if (i > 0 && i != best + best_length) *p++ = ':';
-    p = std::to_chars(p, end, g[i], 16).ptr;
-  }
-  return p;
-}
 
 // Reads one TraceLogging payload with a parsed schema into event_data items.
 class payload_walker {
@@ -531,9 +465,9 @@ class payload_walker {
         break;
       case tl_out::ipv4:
         if constexpr (sizeof(T) == 4) {
-          std::array<char, 16> text{};
-          char* end = put_ipv4(text.data(), text.data() + text.size(), in_.bytes().subspan(at, 4));
-          out_.add_string(name, std::string_view(text.data(), end - text.data()));
+          const std::size_t begin = out_.begin_text();
+          append_ipv4(out_.arena(), in_.bytes().subspan(at, 4));
+          out_.end_text(name, begin);
           return true;
         }
         break;
@@ -564,52 +498,30 @@ class payload_walker {
 
   // BINARY with an address OutType prints as an address; anything else as hex bytes.
   void binary(const tl_field& f, std::string_view name, std::span<const std::byte> bytes) {
-    std::array<char, 64> text{};
-    char* const begin = text.data();
-    char* const end = text.data() + text.size();
-    char* p = nullptr;
+    const std::size_t begin = out_.begin_text();
+    std::string& text = out_.arena();
     if (f.out == tl_out::ipv6 && bytes.size() == 16) {
-      p = put_ipv6(begin, end, bytes);
+      append_ipv6(text, bytes);
     } else if (f.out == tl_out::ipv4 && bytes.size() == 4) {
-      p = put_ipv4(begin, end, bytes);
-    } else if (f.out == tl_out::socket_address && bytes.size() >= 2) {
-      // SOCKADDR_IN / SOCKADDR_IN6: family u16 LE, port u16 BE, then the address.
-      const unsigned family = static_cast<unsigned>(bytes[0]) | static_cast<unsigned>(bytes[1])
-                                                                    << 8;
-      auto port = [&] {
-        return static_cast<unsigned>(bytes[2]) << 8 | static_cast<unsigned>(bytes[3]);
-      };
-      if (family == 2 && bytes.size() >= 8) {
-        p = put_ipv4(begin, end, bytes.subspan(4, 4));
-        *p++ = ':';
-        p = put_decimal(p, end, port());
-      } else if (family == 23 && bytes.size() >= 24) {
-        *begin = '[';
-        p = put_ipv6(begin + 1, end, bytes.subspan(8, 16));
-        *p++ = ']';
-        *p++ = ':';
-        p = put_decimal(p, end, port());
-      }
-    }
-    if (p != nullptr) {
-      out_.add_string(name, std::string_view(begin, static_cast<std::size_t>(p - begin)));
-    } else {
+      append_ipv4(text, bytes);
+    } else if (f.out != tl_out::socket_address || !append_socket_address(text, bytes)) {
       out_.add_binary(name, bytes);
+      return;
     }
+    out_.end_text(name, begin);
   }
 
   bool systemtime(const tl_field& f, std::string_view name, std::size_t element) {
     const std::size_t at = in_.position();
-    std::array<std::uint16_t, 8> st{};  // year, month, day of week, day, h, m, s, ms
-    for (auto& part : st) {
-      if (!in_.read(part)) {
-        (void)in_.seek(at);
-        return past_end(f, element, at);
-      }
-    }
-    if (const auto ft = filetime_from_civil(st[0], st[1], st[3], st[4], st[5], st[6], st[7])) {
+    std::span<const std::byte> bytes;
+    if (!in_.read_bytes(16, bytes)) return past_end(f, element, at);
+    if (std::uint64_t ft = 0; systemtime_to_filetime(bytes, ft)) {
       out_.add_filetime(name, ft);
       return true;
+    }
+    std::array<unsigned, 8> st{};  // year, month, day of week, day, h, m, s, ms
+    for (std::size_t i = 0; i < 8; ++i) {
+      st[i] = static_cast<unsigned>(bytes[2 * i]) | static_cast<unsigned>(bytes[2 * i + 1]) << 8;
     }
     // Not a date (a zeroed struct, a bad month): show the fields as they are.
     const std::size_t begin = out_.begin_text();

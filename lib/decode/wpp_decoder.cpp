@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "lib/base/byte_cursor.h"
+#include "lib/base/net_address.h"
 #include "lib/base/time_format.h"
 #include "lib/base/unicode.h"
 #include "lib/etl/layout.h"
@@ -592,33 +593,6 @@ void append_guid(std::string& out, std::span<const std::byte> bytes) {
                 static_cast<unsigned>(g.data1), static_cast<unsigned>(g.data2),
                 static_cast<unsigned>(g.data3), g.data4[0], g.data4[1], g.data4[2], g.data4[3],
                 g.data4[4], g.data4[5], g.data4[6], g.data4[7]);
-}
-
-// RFC 5952: lower case, the longest run of two or more zero groups as "::".
-void append_ipv6(std::string& out, std::span<const std::byte> bytes) {
-  unsigned groups[8];
-  for (std::size_t i = 0; i < 8; ++i)
-    groups[i] = byte_at(bytes, 2 * i) << 8 | byte_at(bytes, 2 * i + 1);
-  int best = -1;
-  int best_length = 1;
-  for (int i = 0; i < 8;) {
-    int j = i;
-    while (j < 8 && groups[j] == 0) ++j;
-    if (j - i > best_length) {
-      best = i;
-      best_length = j - i;
-    }
-    i = j == i ? i + 1 : j;
-  }
-  for (int i = 0; i < 8; ++i) {
-    if (i == best) {
-      out += "::";
-      i += best_length - 1;
-      continue;
-    }
-    if (i > 0 && i != best + best_length) out += ':';
-    append_format(out, "%x", groups[i]);
-  }
 }
 
 // Pads text printed from `start` to the conversion's width (counted in characters).

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
+#include <cstddef>
 #include <string>
 
 using etwcat::format_rfc3339;
@@ -64,4 +66,25 @@ TEST_CASE("time_format: civil fields of a time of day") {
 TEST_CASE("time_format: the last FILETIME that fits 4 digits of year is in 9999") {
   // 9999-12-31T23:59:59.9999999 = Unix day 2,932,896 + 1 day - 1 tick.
   CHECK(rfc3339(unix_epoch + 2'932'897 * ticks_per_day - 1) == "9999-12-31T23:59:59.9999999Z");
+}
+
+TEST_CASE("time_format: SYSTEMTIME to FILETIME, and what is not a date") {
+  auto systemtime = [](std::array<std::uint16_t, 8> f) {
+    std::array<std::byte, 16> b{};
+    for (std::size_t i = 0; i < 8; ++i) {
+      b[2 * i] = static_cast<std::byte>(f[i] & 0xFF);
+      b[2 * i + 1] = static_cast<std::byte>(f[i] >> 8);
+    }
+    return b;
+  };
+  std::uint64_t ft = 0;
+  // 2011-01-23 22:07:27.225, day of week ignored.
+  CHECK(etwcat::systemtime_to_filetime(systemtime({2011, 1, 0, 23, 22, 7, 27, 225}), ft));
+  CHECK(ft == 129402940472250000ull);
+  CHECK(etwcat::systemtime_to_filetime(systemtime({2020, 2, 6, 29, 0, 0, 0, 0}), ft));  // leap day
+  ft = 7;
+  CHECK(!etwcat::systemtime_to_filetime(systemtime({0, 0, 0, 0, 0, 0, 0, 0}), ft));
+  CHECK(!etwcat::systemtime_to_filetime(systemtime({2021, 2, 0, 29, 0, 0, 0, 0}), ft));
+  CHECK(!etwcat::systemtime_to_filetime(systemtime({2021, 13, 0, 1, 0, 0, 0, 0}), ft));
+  CHECK(ft == 7);
 }
