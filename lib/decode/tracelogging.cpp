@@ -34,10 +34,9 @@ bool read_utf8z(byte_cursor& in, std::string& out) {
   const auto nul = std::find(rest.begin(), rest.end(), std::byte{0});
   if (nul == rest.end()) return false;
   const auto length = static_cast<std::size_t>(nul - rest.begin());
-  std::string_view text(reinterpret_cast<const char*>(rest.data()), length);
   // Names reach the JSON output as they are, so invalid UTF-8 is replaced here, once.
   out.clear();
-  append_utf16_as_utf8(out, utf8_to_utf16(text));
+  append_checked_utf8(out, rest.first(length));
   return in.skip(length + 1);
 }
 

@@ -854,13 +854,11 @@ void wpp_decoder::render_text(const tmf_argument& a, const argument_value& v, st
     }
   };
   auto text = [&](bool utf16) {
-    scratch_.clear();
     if (utf16) {
-      scratch_.add_utf16({}, v.bytes);
+      append_utf16le_as_utf8(out, v.bytes);
     } else {
-      scratch_.add_ansi({}, v.bytes);
+      append_windows1252_as_utf8(out, v.bytes);
     }
-    out += scratch_.text(scratch_.items().back());
   };
   const std::size_t start = out.size();
   switch (a.type) {

@@ -65,8 +65,7 @@ class wpp_decoder {
 
   std::vector<argument_value> values_;
   std::uint8_t pointer_size_ = 8;
-  event_data scratch_;  // converts 8-bit and UTF-16 text to UTF-8
-  std::string text_;    // one argument's printed text, for its field
+  std::string text_;  // one argument's printed text, for its field
 };
 
 /// Symbolic names of common status codes; empty when not in the built-in tables.
