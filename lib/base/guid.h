@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -32,6 +33,15 @@ struct guid {
 
   /// Writes the 38 characters of to_string() into `out` (no allocation).
   void format_to(std::span<char, 38> out) const noexcept;
+};
+
+/// Hash for unordered containers keyed by GUID (or by keys that start with one).
+struct guid_hash {
+  std::size_t operator()(const guid& g) const noexcept {
+    std::uint64_t h = g.data1 | std::uint64_t{g.data2} << 32 | std::uint64_t{g.data3} << 48;
+    for (std::uint8_t b : g.data4) h = (h ^ b) * 0x100000001B3ull;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
 };
 
 }  // namespace etwcat

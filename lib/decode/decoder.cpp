@@ -30,15 +30,6 @@ constexpr guid metadata_class{
 constexpr std::uint8_t metadata_event_info = 32;
 constexpr std::uint8_t metadata_event_map_info = 33;
 
-struct guid_hash {
-  std::size_t operator()(const guid& g) const noexcept {
-    std::uint64_t h = g.data1 | static_cast<std::uint64_t>(g.data2) << 32 |
-                      static_cast<std::uint64_t>(g.data3) << 48;
-    for (std::uint8_t b : g.data4) h = h * 1099511628211ull ^ b;
-    return static_cast<std::size_t>(h ^ (h >> 29));
-  }
-};
-
 // Manifest events: provider + id + version. Classic events: class GUID + type + version.
 struct schema_key {
   guid id;

@@ -881,14 +881,8 @@ result<std::string> read_text(const std::filesystem::path& path) {
 
 // --- manifest_set ----------------------------------------------------------------------------
 
-std::size_t manifest_set::key_hash::operator()(const guid& g) const noexcept {
-  std::uint64_t h = g.data1 | std::uint64_t{g.data2} << 32 | std::uint64_t{g.data3} << 48;
-  for (auto b : g.data4) h = (h ^ b) * 0x100000001B3ull;
-  return static_cast<std::size_t>(h ^ (h >> 29));
-}
-
 std::size_t manifest_set::key_hash::operator()(const event_key& k) const noexcept {
-  const std::uint64_t h = (*this)(k.provider);
+  const std::uint64_t h = guid_hash{}(k.provider);
   return static_cast<std::size_t>((h ^ (std::uint64_t{k.id} << 8 | k.version)) *
                                   0x9E3779B97F4A7C15ull);
 }

@@ -107,7 +107,6 @@ class manifest_set {
   };
   struct key_hash {
     std::size_t operator()(const event_key& k) const noexcept;
-    std::size_t operator()(const guid& g) const noexcept;
   };
   struct entry {
     const event_schema* schema = nullptr;
@@ -118,7 +117,7 @@ class manifest_set {
   void unindex(std::uint32_t slot);
 
   std::vector<std::shared_ptr<const manifest_provider>> providers_;
-  std::unordered_map<guid, std::uint32_t, key_hash> by_guid_;
+  std::unordered_map<guid, std::uint32_t, guid_hash> by_guid_;
   std::unordered_map<event_key, entry, key_hash> events_;
 };
 

@@ -581,17 +581,7 @@ std::optional<tmf_conversion> parse_tmf_conversion(std::string_view spec) noexce
 }
 
 std::size_t tmf_library::key_hash::operator()(const key& k) const noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a over the fields
-  auto mix = [&](std::uint64_t v) {
-    h ^= v;
-    h *= 0x100000001b3ull;
-  };
-  mix(k.message_guid.data1);
-  mix(k.message_guid.data2);
-  mix(k.message_guid.data3);
-  for (std::uint8_t b : k.message_guid.data4) mix(b);
-  mix(k.number);
-  return static_cast<std::size_t>(h);
+  return guid_hash{}(k.message_guid) ^ static_cast<std::size_t>(k.number) * 0x9E3779B97F4A7C15ull;
 }
 
 const tmf_message* tmf_library::find(const guid& message_guid,
