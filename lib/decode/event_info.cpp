@@ -89,33 +89,6 @@ bool is_string_or_binary(in_type t) {
   return t == in_type::unicode_string || t == in_type::ansi_string || t == in_type::binary;
 }
 
-bool is_integer(in_type t) {
-  switch (t) {
-    case in_type::int8:
-    case in_type::uint8:
-    case in_type::int16:
-    case in_type::uint16:
-    case in_type::int32:
-    case in_type::uint32:
-    case in_type::int64:
-    case in_type::uint64:
-    case in_type::hex_int32:
-    case in_type::hex_int64:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// "FrameCount", "Count", "NumberOfFrames", "ElementCount": a name that says it counts.
-bool looks_like_count(std::string_view name) {
-  auto ends_with = [&](std::string_view tail) {
-    return name.size() >= tail.size() && name.substr(name.size() - tail.size()) == tail;
-  };
-  return ends_with("Count") || ends_with("count") || name.starts_with("NumberOf") ||
-         name.starts_with("Num");
-}
-
 void set_event_name(event_schema& s, std::uint32_t decoding_source) {
   if (decoding_source == 3) {  // TraceLogging: the event name, which TDH also gives as task name
     if (s.event_name.empty()) s.event_name = s.task_name;
@@ -285,9 +258,7 @@ result<event_schema> read_event_info(std::span<const std::byte> blob) {
       // named like a count holds the real count (CLRStackWalk FrameCount/Stack); otherwise
       // take the count as fixed, as TDH documents for count > 1.
       p.is_array = true;
-      if (i > 0 && !s.properties[i - 1].is_struct && is_integer(s.properties[i - 1].in) &&
-          s.properties[i - 1].count_from == size_source::none &&
-          looks_like_count(s.properties[i - 1].name)) {
+      if (preceded_by_count_field(s.properties, i)) {
         p.count_from = size_source::property;
         p.count = static_cast<std::uint16_t>(i - 1);
       } else {

@@ -665,17 +665,10 @@ class document_reader {
     if (props.size() > 0xFFFF) return problem{t.offset(), "more than 65535 fields"};
     out.top_level = static_cast<std::uint16_t>(top.size());
     // The CLR's manifest declares ClrStackWalk's Stack with count="2" although the runtime
-    // writes FrameCount addresses. As for TDH metadata (docs/etl-format.md §7.3), a literal
-    // count above 1 right after an integer field named like a count takes its count from it.
+    // writes FrameCount addresses: the §7.3 count rule, as for TDH metadata.
     for (std::size_t i = 1; i < top.size(); ++i) {
       property& p = props[i];
-      const property& before = props[i - 1];
-      const bool integer = before.in == in_type::uint8 || before.in == in_type::uint16 ||
-                           before.in == in_type::uint32 || before.in == in_type::uint64;
-      const std::string_view name = before.name;
-      if (p.count_from == size_source::fixed && p.count > 1 && !before.is_struct && integer &&
-          before.count_from == size_source::none && name.size() > 5 &&
-          name.substr(name.size() - 5) == "Count") {
+      if (p.count_from == size_source::fixed && p.count > 1 && preceded_by_count_field(props, i)) {
         p.count_from = size_source::property;
         p.count = static_cast<std::uint16_t>(i - 1);
       }

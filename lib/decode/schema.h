@@ -179,4 +179,11 @@ struct event_schema {
 
 using schema_ptr = std::shared_ptr<const event_schema>;
 
+/// The count quirk of docs/etl-format.md §7.3: metadata that gives an array a literal count
+/// above 1 (CLRStackWalk's Stack, count 2) while the producer writes as many elements as the
+/// integer field just before it says (FrameCount). True when properties[index - 1] is such a
+/// field: a scalar integer named like a count ("…Count", "NumberOf…", "Num…"). Every schema
+/// reader applies the same rule through this.
+bool preceded_by_count_field(const std::vector<property>& properties, std::size_t index);
+
 }  // namespace etwcat::decode
