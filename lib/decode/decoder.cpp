@@ -223,9 +223,16 @@ struct decoder::state {
       out.payload_decoded = true;
     } else if (schema.source != schema_source::kernel && schema.version != record.version()) {
       // Say which schema was applied, so that the error is not read as damage.
-      out.decode_error.insert(0, "version " + std::to_string(schema.version) +
-                                     " schema applied to version " +
-                                     std::to_string(record.version()) + ": ");
+      // Built on the stack: this runs for every event of a newer version.
+      char prefix[64];
+      char* end = prefix;
+      auto put = [&](std::string_view text) { end = std::copy(text.begin(), text.end(), end); };
+      put("version ");
+      end = std::to_chars(end, prefix + 8 + 5, schema.version).ptr;
+      put(" schema applied to version ");
+      end = std::to_chars(end, prefix + sizeof prefix - 2, record.version()).ptr;
+      put(": ");
+      out.decode_error.insert(0, prefix, static_cast<std::size_t>(end - prefix));
     }
   }
 
