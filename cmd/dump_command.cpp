@@ -77,8 +77,8 @@ CLI::App* add_dump_command(CLI::App& app, dump_options& options) {
                 "Instead of events: per provider and event name, counts, the share decoded and "
                 "first/last time, after each file's header facts and decoded share");
   sub->add_option("--manifest", options.manifests,
-                  "Instrumentation manifest (.man/.xml) or a folder of them, for events the "
-                  "trace does not describe; repeatable")
+                  "Instrumentation manifest (.man/.xml) or a folder of them: schemas and names of "
+                  "providers' events; repeatable, the first that describes an event is used")
       ->type_name("FILE|DIR");
   sub->add_option("--tmf", options.format_files,
                   "WPP trace message format files: a folder of .tmf files, or one; repeatable")
