@@ -23,13 +23,6 @@
 namespace etwcat::decode {
 namespace {
 
-// KernelTraceControl's MetaData class (docs/etl-format.md §7.2): type 32 carries one
-// TRACE_EVENT_INFO, type 33 a provider GUID + EVENT_MAP_INFO.
-constexpr guid metadata_class{
-    0xBBCCF6C1, 0x6CD1, 0x48C4, {0x80, 0xFF, 0x83, 0x94, 0x82, 0xE3, 0x76, 0x71}};
-constexpr std::uint8_t metadata_event_info = 32;
-constexpr std::uint8_t metadata_event_map_info = 33;
-
 // Manifest events: provider + id + version. Classic events: class GUID + type + version.
 struct schema_key {
   guid id;
@@ -55,7 +48,6 @@ struct decoder::state {
   wpp_decoder wpp;
   tmf_library format_files;
   bool have_format_files = false;
-  decode_counts counts;
 
   // Schemas in priority order: KernelTraceControl metadata the trace carries, EventSource
   // manifests it carries, then the user's manifests.
@@ -148,7 +140,6 @@ struct decoder::state {
     key.version = schema.version;
     event_schema& stored = learned_schemas.emplace_back(std::move(schema));
     from_trace[key] = &stored;
-    ++counts.schemas_learned;
     for (const property& p : stored.properties) {
       if (!p.map_name.empty() && p.map == nullptr) {
         unresolved.push_back(&stored);
@@ -177,14 +168,14 @@ struct decoder::state {
   }
 
   void learn_from_metadata_record(const etl::record_view& record, event& out) {
-    if (record.opcode() == metadata_event_info) {
+    if (record.opcode() == event_info_opcode) {
       auto schema = read_event_info(record.payload());
       if (schema.ok()) {
         learn(std::move(schema).value());
       } else {
         out.decode_error = "TRACE_EVENT_INFO: " + schema.failure().message;
       }
-    } else if (record.opcode() == metadata_event_map_info) {
+    } else if (record.opcode() == event_map_info_opcode) {
       auto map = read_event_map_info(record.payload());
       if (map.ok()) {
         auto& [provider, value_map] = map.value();
@@ -242,7 +233,6 @@ struct decoder::state {
     apply(manifest_data_schema(), record, out);
     auto assembled = event_source_manifests.add(record.header_guid(), record.payload());
     if (assembled && assembled->ok()) {
-      counts.schemas_learned += assembled->value().event_count();
       trace_manifests.merge(assembled->value());
       older_versions.clear();
     } else if (assembled && out.decode_error.empty()) {
@@ -258,8 +248,6 @@ decoder::decoder() : state_(std::make_unique<state>()) {}
 decoder::~decoder() = default;
 decoder::decoder(decoder&&) noexcept = default;
 decoder& decoder::operator=(decoder&&) noexcept = default;
-
-const decode_counts& decoder::counts() const noexcept { return state_->counts; }
 
 result<std::size_t> decoder::add_manifests(const std::filesystem::path& file_or_folder,
                                            diagnostics& diags) {
@@ -285,38 +273,32 @@ result<std::size_t> decoder::add_format_files(const std::filesystem::path& file_
 
 void decoder::decode(const etl::record_view& record, event& out) {
   state& s = *state_;
-  ++s.counts.events;
   const etl::header_kind kind = record.kind();
-  bool applied = false;
   if (kind == etl::header_kind::event_header32 || kind == etl::header_kind::event_header64) {
-    if (s.tracelogging.decode(record, out)) {
-      applied = true;
-    } else if (record.event_id() == manifest_event_id && record.opcode() == 254) {
+    if (s.tracelogging.decode(record, out)) return;  // the record described itself
+    if (record.event_id() == manifest_event_id && record.opcode() == manifest_event_opcode) {
       s.decode_manifest_event(record, out);
-      applied = true;
-    } else {
-      const event_schema* names_only = nullptr;
-      if (const event_schema* schema = s.find(record, false, names_only)) {
-        s.apply(*schema, *names_only, record, out);
-        applied = true;
-      } else if (names_only != nullptr) {
-        state::name(*names_only, out);
-      }
+      return;
+    }
+    const event_schema* names = nullptr;
+    if (const event_schema* schema = s.find(record, false, names)) {
+      s.apply(*schema, *names, record, out);
+    } else if (names != nullptr) {
+      state::name(*names, out);
     }
   } else if (kind == etl::header_kind::wpp_message) {
-    applied = s.wpp.decode(record, s.have_format_files ? &s.format_files : nullptr, out);
+    s.wpp.decode(record, s.have_format_files ? &s.format_files : nullptr, out);
   } else {
     // Classic: kernel groups and MOF classes (FULL/INSTANCE headers).
-    if (record.provider_guid() == metadata_class) s.learn_from_metadata_record(record, out);
-    const event_schema* names_only = nullptr;
-    const event_schema* schema = s.find(record, true, names_only);
+    if (record.provider_guid() == event_metadata_guid) s.learn_from_metadata_record(record, out);
+    const event_schema* names = nullptr;  // for classic events, the layout's own
+    const event_schema* schema = s.find(record, true, names);
     if (schema == nullptr) {
       schema = find_kernel_schema(record.provider_guid(), record.opcode(), record.version(),
                                   record.pointer_size());
     }
     if (schema != nullptr) {
       s.apply(*schema, record, out);
-      applied = true;
     } else if (std::string_view task = kernel_task_name(record.provider_guid()); !task.empty()) {
       // A known class, an unknown type: TraceEvent's "SysConfig/Opcode(37)".
       char name[64];
@@ -332,9 +314,6 @@ void decoder::decode(const etl::record_view& record, event& out) {
         out.provider_name = kernel_class_provider(record.provider_guid());
     }
   }
-  if (out.fully_decoded()) ++s.counts.decoded;
-  if (!out.decode_error.empty()) ++s.counts.decode_errors;
-  if (!applied && !record.payload().empty()) ++s.counts.no_schema;
 }
 
 }  // namespace etwcat::decode

@@ -17,15 +17,6 @@
 
 namespace etwcat::decode {
 
-/// What decoding found so far, for summaries and tests.
-struct decode_counts {
-  std::uint64_t events = 0;           // decode() calls
-  std::uint64_t decoded = 0;          // payload decoded exactly (or empty)
-  std::uint64_t decode_errors = 0;    // a schema applied but the payload did not fit it
-  std::uint64_t no_schema = 0;        // a payload and no schema for it
-  std::uint64_t schemas_learned = 0;  // from metadata records and manifests in the trace
-};
-
 class decoder {
  public:
   decoder();
@@ -47,8 +38,6 @@ class decoder {
   /// `out.decode_error` says where, and what decoded is kept. Allocates nothing once the
   /// schemas in use are cached.
   void decode(const etl::record_view& record, event& out);
-
-  const decode_counts& counts() const noexcept;
 
  private:
   struct state;
