@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/etl/kernel_groups.h"
 #include "lib/event/record_event.h"
 
 namespace etwcat::decode {
@@ -325,21 +326,23 @@ void registry::finish() {
 registry::registry()
     : kernel_provider_guid_(guid_of("9e814aad-3204-11d2-9a82-006008a86939")),
       trace_control_guid_(guid_of("28ad2447-105b-4fe2-9599-e59b2aa9a634")) {
+  // Kernel groups take their class GUID from the reader's table; the other classes are
+  // FULL_HEADER events named by GUID.
   classes_ = {
-      {guid_of("68fdd900-4a3e-11d1-84f4-0000f80464e3"), 0x00, {}, false},
-      {guid_of("3d6fa8d4-fe05-11d0-9dda-00c04fd7ba7c"), 0x01, {}, false},
-      {guid_of("3d6fa8d3-fe05-11d0-9dda-00c04fd7ba7c"), 0x02, {}, false},
-      {guid_of("3d6fa8d0-fe05-11d0-9dda-00c04fd7ba7c"), 0x03, {}, false},
-      {guid_of("90cbdc39-4a3e-11d1-84f4-0000f80464e3"), 0x04, {}, false},
-      {guid_of("3d6fa8d1-fe05-11d0-9dda-00c04fd7ba7c"), 0x05, {}, false},
-      {guid_of("9a280ac0-c8e0-11d1-84e2-00c04fb998a2"), 0x06, {}, false},
-      {guid_of("bf3a50c5-a9c9-4988-a005-2df0b7c80f80"), 0x08, {}, false},
-      {guid_of("ae53722e-c863-11d2-8659-00c04fa321a1"), 0x09, {}, false},
-      {guid_of("01853a65-418f-4f36-aefc-dc0f1d2fd235"), 0x0B, {}, false},
-      {guid_of("ce1dbfb4-137e-4da6-87b0-3f59aa102cbc"), 0x0F, {}, false},
-      {guid_of("2cb15d1d-5fc1-11d2-abe1-00a0c911f518"), 0x14, {}, false},
-      {guid_of("def2fe46-7bd6-4b80-bd94-f57fe20d0ce3"), 0x18, {}, false},
-      {guid_of("45d8cccd-539f-4b72-a8b7-5c683142609a"), 0x1A, {}, false},
+      {etl::kernel_group_guid(0x00, 0), 0x00, {}, false},
+      {etl::kernel_group_guid(0x01, 0), 0x01, {}, false},
+      {etl::kernel_group_guid(0x02, 0), 0x02, {}, false},
+      {etl::kernel_group_guid(0x03, 0), 0x03, {}, false},
+      {etl::kernel_group_guid(0x04, 0), 0x04, {}, false},
+      {etl::kernel_group_guid(0x05, 0), 0x05, {}, false},
+      {etl::kernel_group_guid(0x06, 0), 0x06, {}, false},
+      {etl::kernel_group_guid(0x08, 0), 0x08, {}, false},
+      {etl::kernel_group_guid(0x09, 0), 0x09, {}, false},
+      {etl::kernel_group_guid(0x0B, 0), 0x0B, {}, false},
+      {etl::kernel_group_guid(0x0F, 0), 0x0F, {}, false},
+      {etl::kernel_group_guid(0x14, 0), 0x14, {}, false},
+      {etl::kernel_group_guid(0x18, 0), 0x18, {}, false},
+      {etl::kernel_group_guid(0x1A, 0), 0x1A, {}, false},
       {guid_of("6a399ae0-4bc6-4de9-870b-3657f8947e7e"), -1, "LostEvent", false},
       {guid_of("9b79ee91-b5fd-41c0-a243-4248e266e9d0"), -1, "SysConfig", false},
       {guid_of("b3e675d7-2554-4f18-830b-2762732560de"), -1, "ImageID", true},

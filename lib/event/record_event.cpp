@@ -13,12 +13,6 @@
 namespace etwcat {
 namespace {
 
-// Both GUID types have the same fields; lib/etl/guid.h is being merged into lib/base/guid.h.
-template <class G>
-guid to_guid(const G& g) noexcept {
-  return guid{g.data1, g.data2, g.data3, g.data4};
-}
-
 // --- kernel names -------------------------------------------------------------------------
 
 // TraceEvent spells a few group names differently from the consumer API's class names.
@@ -339,7 +333,7 @@ void name_kernel_event(event& out, std::uint8_t group, std::uint8_t type) {
 // The kernel group whose class GUID is `g` (relogged kernel events arrive as FULL headers).
 bool kernel_group_of_class(const guid& g, std::uint8_t& group) noexcept {
   for (unsigned n = 0; n < 0x1F; ++n) {
-    if (to_guid(etl::kernel_group_guid(static_cast<std::uint8_t>(n), 0)) == g) {
+    if (etl::kernel_group_guid(static_cast<std::uint8_t>(n), 0) == g) {
       group = static_cast<std::uint8_t>(n);
       return true;
     }
@@ -570,7 +564,7 @@ void fill_event(const etl::record_view& record, const etl::trace_clock& clock, e
     case k::perfinfo32:
     case k::perfinfo64: {
       out.provider_name = kernel_provider_name;
-      out.provider_guid = to_guid(etl::kernel_group_guid(record.group(), record.opcode()));
+      out.provider_guid = etl::kernel_group_guid(record.group(), record.opcode());
       out.has_version = out.has_opcode = true;
       out.version = record.version();
       out.opcode = record.opcode();
@@ -586,7 +580,7 @@ void fill_event(const etl::record_view& record, const etl::trace_clock& clock, e
     case k::full_header64:
     case k::instance32:
     case k::instance64: {
-      out.provider_guid = to_guid(record.header_guid());
+      out.provider_guid = record.header_guid();
       out.has_version = out.has_opcode = out.has_level = true;
       out.version = record.version();
       out.opcode = record.opcode();
@@ -611,7 +605,7 @@ void fill_event(const etl::record_view& record, const etl::trace_clock& clock, e
     case k::event_header32:
     case k::event_header64: {
       const etl::event_descriptor& d = record.descriptor();
-      out.provider_guid = to_guid(record.header_guid());
+      out.provider_guid = record.header_guid();
       out.has_event_id = out.has_version = out.has_level = out.has_task = out.has_opcode =
           out.has_keywords = out.has_channel = true;
       out.event_id = d.id;
@@ -622,7 +616,7 @@ void fill_event(const etl::record_view& record, const etl::trace_clock& clock, e
       out.opcode = d.opcode;
       out.keywords = d.keyword;
       out.channel = d.channel;
-      const guid activity = to_guid(record.activity_id());
+      const guid activity = record.activity_id();
       if (activity != guid{}) {
         out.has_activity_id = true;
         out.activity_id = activity;
@@ -635,7 +629,7 @@ void fill_event(const etl::record_view& record, const etl::trace_clock& clock, e
     case k::wpp_message: {
       // The message GUID stands for the provider until a TMF names it; the message number is
       // the event's id within that GUID.
-      out.provider_guid = to_guid(record.header_guid());
+      out.provider_guid = record.header_guid();
       out.has_event_id = true;
       out.event_id = record.message_number();
       set_numbered_name(out, "EventID(", record.message_number(), ")");
