@@ -2,8 +2,6 @@
 // fields by the names the schemas give them.
 #include "lib/decode/typed_events.h"
 
-#include "lib/base/ascii.h"
-
 namespace etwcat::decode {
 namespace {
 
@@ -21,13 +19,13 @@ constexpr guid tcp_ip_class{
 constexpr guid kernel_process_provider{
     0x22FB2CD6, 0x0E7B, 0x422B, {0xA0, 0xC7, 0x2F, 0xAD, 0x1F, 0xD0, 0xE7, 0x16}};
 
-// Field readers: the first field of the given names, as the schema typed it.
+// Field readers: the first top-level field of a name (any case), as the schema typed it.
 class fields {
  public:
   explicit fields(const event_data& data) : data_(data) {}
 
   std::uint64_t number(std::string_view name) const {
-    const data_item* item = find(name);
+    const data_item* item = data_.find(name);
     if (item == nullptr) return 0;
     switch (item->type) {
       case data_type::unsigned_int:
@@ -42,21 +40,11 @@ class fields {
     }
   }
   std::string_view text(std::string_view name) const {
-    const data_item* item = find(name);
+    const data_item* item = data_.find(name);
     return item != nullptr ? data_.text(*item) : std::string_view();
   }
 
  private:
-  // Schemas differ in case ("ProcessId" / "ProcessID"), so names match ignoring it.
-  const data_item* find(std::string_view name) const {
-    int depth = 0;
-    for (const data_item& item : data_.items()) {
-      if (depth == 0 && equals_ignoring_case(item.name, name)) return &item;
-      if (item.type == data_type::begin_struct || item.type == data_type::begin_array) ++depth;
-      if (item.type == data_type::end_struct || item.type == data_type::end_array) --depth;
-    }
-    return nullptr;
-  }
   const event_data& data_;
 };
 

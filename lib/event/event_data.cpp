@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "lib/base/ascii.h"
 #include "lib/base/unicode.h"
 
 namespace etwcat {
@@ -26,7 +27,7 @@ guid event_data::guid_value(const data_item& item) const noexcept {
 const data_item* event_data::find(std::string_view name) const noexcept {
   int depth = 0;
   for (const data_item& item : items_) {
-    if (depth == 0 && item.name == name && item.type != data_type::end_struct &&
+    if (depth == 0 && equals_ignoring_case(item.name, name) && item.type != data_type::end_struct &&
         item.type != data_type::end_array) {
       return &item;
     }

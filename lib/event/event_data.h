@@ -73,7 +73,8 @@ class event_data {
   /// The GUID of a guid item (null GUID for other types).
   guid guid_value(const data_item& item) const noexcept;
 
-  /// The first top-level item named `name` (case-sensitive), or nullptr.
+  /// The first top-level item named `name`, ignoring ASCII case (schemas of one event differ:
+  /// "ProcessId" in one, "ProcessID" in another), or nullptr.
   const data_item* find(std::string_view name) const noexcept;
 
   // --- building ------------------------------------------------------------------------------
@@ -105,9 +106,6 @@ class event_data {
   void end_struct();
   void begin_array(std::string_view name);
   void end_array();
-
-  /// Removes items from index `count` on (to undo a partly decoded struct or array).
-  void truncate(std::size_t count) noexcept { items_.resize(count); }
 
  private:
   data_item& push(std::string_view name, data_type type);
