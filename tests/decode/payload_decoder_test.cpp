@@ -16,6 +16,7 @@
 #include "lib/etl/file_reader.h"
 #include "tests/support/corpus.h"
 #include "tests/support/etl_builder.h"
+#include "tests/support/event_data_checks.h"
 
 using namespace etwcat;
 using namespace etwcat::decode;
@@ -76,17 +77,6 @@ decoded run(const event_schema& schema, const bytes& payload, std::uint8_t point
   d.ok = decoder.decode(schema, payload, pointer_size, d.data, d.error);
   formats::append_event_data_members(d.json, d.data);
   return d;
-}
-
-// Begin and end markers pair up: nothing is left half open after a failure.
-bool balanced(const event_data& data) {
-  int depth = 0;
-  for (const data_item& item : data.items()) {
-    if (item.type == data_type::begin_struct || item.type == data_type::begin_array) ++depth;
-    if (item.type == data_type::end_struct || item.type == data_type::end_array) --depth;
-    if (depth < 0) return false;
-  }
-  return depth == 0;
 }
 
 }  // namespace
@@ -384,7 +374,7 @@ TEST_CASE("payload_decoder: a field past the end names the field and its offset"
   CHECK(n.error ==
         "field Items[1].s at offset 6: runs past the end of the payload (2 bytes "
         "needed, 1 left)");
-  CHECK(balanced(n.data));
+  CHECK(testing::balanced(n.data));
   CHECK(n.json == R"("Items":[{"a":1,"s":"xy"},{"a":2}])");
 }
 
@@ -432,7 +422,7 @@ TEST_CASE("payload_decoder: hostile counts and schemas end quickly with an error
     const auto d = run(s, testing::payload_of({0xFF, 0xFF, 0xFF, 0xFF}));
     CHECK_FALSE(d.ok);
     CHECK(d.error == "field e[4096] at offset 4: too many elements that take no bytes");
-    CHECK(balanced(d.data));
+    CHECK(testing::balanced(d.data));
     // n, the array's two markers, and 4097 closed structs (the last one is complete too).
     CHECK(d.data.items().size() == 1 + 2 + 2 * 4097);
   }
@@ -448,7 +438,7 @@ TEST_CASE("payload_decoder: hostile counts and schemas end quickly with an error
     CHECK_FALSE(d.ok);
     CHECK(d.error ==
           "field loop.loop.loop.loop.loop.loop.loop.loop at offset 0: structs nested too deeply");
-    CHECK(balanced(d.data));
+    CHECK(testing::balanced(d.data));
   }
   SUBCASE("struct members outside the property list") {
     const auto s = schema_of({structure("bad", 1, 5)}, 1);

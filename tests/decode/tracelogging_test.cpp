@@ -21,6 +21,7 @@
 #include "lib/event/record_event.h"
 #include "tests/support/corpus.h"
 #include "tests/support/etl_builder.h"
+#include "tests/support/event_data_checks.h"
 
 using namespace etwcat;
 using namespace etwcat::testing;
@@ -51,17 +52,6 @@ std::string json_members(const event_data& data) {
   std::string out;
   formats::append_event_data_members(out, data);
   return out;
-}
-
-// Begin and end markers pair up, whatever went wrong.
-bool balanced(const event_data& data) {
-  int depth = 0;
-  for (const data_item& item : data.items()) {
-    if (item.type == data_type::begin_struct || item.type == data_type::begin_array) ++depth;
-    if (item.type == data_type::end_struct || item.type == data_type::end_array) --depth;
-    if (depth < 0) return false;
-  }
-  return depth == 0;
 }
 
 /// An EVENT_SCHEMA_TL blob (§5.1): fields are given as name + raw InMeta/OutMeta/… bytes.
@@ -642,7 +632,7 @@ TEST_CASE("tracelogging: every InType, and the OutTypes that change a value") {
   CHECK(items[i + 2].name == "x");
   CHECK(items[i + 8 - 1].name == "y");
   CHECK(items[i + 7].signed_value == 4);
-  CHECK(balanced(e));
+  CHECK(testing::balanced(e));
 }
 
 TEST_CASE("tracelogging: a truncated payload names the field and offset, earlier fields kept") {
@@ -669,7 +659,7 @@ TEST_CASE("tracelogging: a truncated payload names the field and offset, earlier
                            .take();
   const decoded n = decode_payload(nested, payload_of({2, 0, 1, 0x10, 0, 2}));
   CHECK(n.error == "field v at offset 6: runs past the end of the payload (6 bytes)");
-  CHECK(balanced(n.data));
+  CHECK(testing::balanced(n.data));
   CHECK(json_members(n.data) == R"("list":[{"k":1,"v":16},{"k":2}])");
 
   // Strings without their NUL.
@@ -719,7 +709,7 @@ TEST_CASE("tracelogging: const-count arrays of empty structs stop at the item li
   CHECK_FALSE(d.ok);
   CHECK(d.error.find("field inner[") == 0);
   CHECK(d.error.find("too many values for a payload this size") != std::string::npos);
-  CHECK(balanced(d.data));
+  CHECK(testing::balanced(d.data));
   CHECK(d.data.items().size() < 5000);
 }
 
