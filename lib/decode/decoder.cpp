@@ -142,7 +142,9 @@ struct decoder::state {
     from_trace[key] = &stored;
     for (const property& p : stored.properties) {
       if (!p.map_name.empty() && p.map == nullptr) {
+        // Its maps may have arrived already (they come once per provider, not per event).
         unresolved.push_back(&stored);
+        resolve_maps();
         break;
       }
     }
