@@ -2,8 +2,9 @@
 # etwcat against PerfView/TraceEvent's *.baseline.txt files: every COUNT line and every EVENT
 # field agrees, or differs for a reason scripts/compare-baseline names and checks. Decoded with
 # the CLR manifest PerfView ships (2016); the .NET 8 captures have events newer than it, whose
-# COUNT lines are pinned here.
-# Usage: baseline_events.sh path/to/etwcat
+# COUNT lines are pinned here. With ETWCAT_CLR_MANIFEST set to a current ClrEtwAll.man (from
+# dotnet/runtime, src/coreclr/vm/), all six are checked with it too, with no COUNT line differing.
+# Usage: [ETWCAT_CLR_MANIFEST=ClrEtwAll.man] baseline_events.sh path/to/etwcat
 set -u
 etwcat=$1
 here=$(dirname "$0")
@@ -32,6 +33,14 @@ compare --min-agree 168 --expect-different ${rt}Rundown/GC/SettingsRundown \
   --expect-different ${rt}Rundown/TieredCompilationRundown/SettingsDCStart \
   "$corpus/perfview/gcrundownevents.baseline.txt" "$corpus/perfview/gcrundownevents.etl" \
   -- --manifest "$manifest" >/tmp/etwcat-baseline.$$ || { cat /tmp/etwcat-baseline.$$; failed=1; }
+if [ -n "${ETWCAT_CLR_MANIFEST:-}" ]; then
+  for name in net.4.5.x86 net.4.5.2.x64 net.4.5.2.x86 primitive-types gcevents gcrundownevents; do
+    compare "$corpus/perfview/$name.baseline.txt" "$corpus/perfview/$name.etl" \
+      -- --manifest "$ETWCAT_CLR_MANIFEST" >/tmp/etwcat-baseline.$$ ||
+      { cat /tmp/etwcat-baseline.$$; failed=1; }
+  done
+  [ $failed = 0 ] && echo "6 baselines with $ETWCAT_CLR_MANIFEST: every COUNT line equal or named"
+fi
 rm -f /tmp/etwcat-baseline.$$
 [ $failed = 0 ] && echo "6 baselines: COUNT and EVENT lines agree or differ for a named reason"
 exit $failed
