@@ -11,9 +11,6 @@
 #include <string>
 
 #include "lib/decode/decoder.h"
-#include "lib/etl/merged_reader.h"
-#include "lib/etl/trace_clock.h"
-#include "lib/event/record_event.h"
 #include "lib/provider/known_providers.h"
 #include "tests/support/corpus.h"
 #include "tests/support/decoding.h"
@@ -37,24 +34,14 @@ std::map<std::string, std::uint64_t> baseline_counts(const std::string& file) {
 std::map<std::string, std::uint64_t> etwcat_counts(const std::string& file) {
   decode::decoder decoder;
   testing::add_provider_manifest(decoder, "microsoft-perfview/ClrEtwAll.man");
-  // In time order, as `etwcat dump` reads: the metadata records of a merged trace come
-  // before the events they describe in time, not always in file order.
-  diagnostics diags;
-  const std::filesystem::path paths[] = {testing::corpus_file(file)};
-  auto trace = etl::merged_reader::open(paths, diags);
-  etl::record_view record;
-  event e;
   std::map<std::string, std::uint64_t> counts;
   std::string key;
-  while (trace.next(record)) {
-    fill_event(record, trace.clock(trace.file()), e);
-    decoder.decode(record, e);
+  testing::decode_capture(decoder, file, [&](const etl::record_view&, const event& e) {
     key = e.provider_name.empty() ? e.provider_guid.to_string() : std::string(e.provider_name);
     key += '/';
     key += e.event_name();
     ++counts[key];
-  }
-  CHECK(diags.empty());
+  });
   return counts;
 }
 

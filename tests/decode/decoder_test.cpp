@@ -6,9 +6,7 @@
 #include <map>
 #include <string>
 
-#include "lib/etl/merged_reader.h"
-#include "lib/event/record_event.h"
-#include "tests/support/corpus.h"
+#include "tests/support/decoding.h"
 
 using namespace etwcat;
 
@@ -19,26 +17,19 @@ TEST_SUITE("corpus") {
     // Reason -> GCReasonMap; the map's EVENT_MAP_INFO comes once, before the version-2
     // TRACE_EVENT_INFO. No --manifest: the names come from the trace alone.
     decode::decoder decoder;
-    diagnostics diags;
-    const std::filesystem::path paths[] = {testing::corpus_file("perfview/net.4.5.2.x64.etl")};
-    auto trace = etl::merged_reader::open(paths, diags);
-    etl::record_view record;
-    event e;
     std::map<std::string, int> reasons;  // "version/Reason/Type"
-    while (trace.next(record)) {
-      fill_event(record, trace.clock(trace.file()), e);
-      decoder.decode(record, e);
-      if (e.provider_name != "Microsoft-Windows-DotNETRuntime" ||
-          e.event_name() != "GarbageCollection/Start")
-        continue;
-      const auto* reason = e.data.find("Reason");
-      const auto* type = e.data.find("Type");
-      REQUIRE(reason != nullptr);
-      REQUIRE(type != nullptr);
-      ++reasons[std::to_string(record.version()) + "/" + std::string(e.data.text(*reason)) + "/" +
-                std::string(e.data.text(*type))];
-    }
-    CHECK(diags.empty());
+    testing::decode_capture(
+        decoder, "perfview/net.4.5.2.x64.etl", [&](const etl::record_view& record, const event& e) {
+          if (e.provider_name != "Microsoft-Windows-DotNETRuntime" ||
+              e.event_name() != "GarbageCollection/Start")
+            return;
+          const auto* reason = e.data.find("Reason");
+          const auto* type = e.data.find("Type");
+          REQUIRE(reason != nullptr);
+          REQUIRE(type != nullptr);
+          ++reasons[std::to_string(record.version()) + "/" + std::string(e.data.text(*reason)) +
+                    "/" + std::string(e.data.text(*type))];
+        });
     CHECK(reasons == std::map<std::string, int>{{"1/AllocSmall/NonConcurrentGC", 264},
                                                 {"2/AllocSmall/NonConcurrentGC", 264}});
   }

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "lib/decode/decoder.h"
+#include "lib/etl/merged_reader.h"
+#include "lib/event/record_event.h"
 #include "tests/support/corpus.h"
 
 namespace etwcat::testing {
@@ -21,6 +23,24 @@ inline void add_provider_manifest(decode::decoder& decoder, const std::string& r
   diagnostics diags;
   auto added = decoder.add_manifests(provider_data_file(relative), diags);
   REQUIRE_MESSAGE(added.ok(), relative);
+  CHECK(diags.empty());
+}
+
+/// Decodes a corpus capture in time order, as `etwcat dump` reads it (a merged trace's
+/// metadata records come before the events they describe in time, not always in file
+/// order), calling `each(record, event)` for every record; no reader diagnostics expected.
+template <typename Each>
+void decode_capture(decode::decoder& decoder, const std::string& file, Each each) {
+  diagnostics diags;
+  const std::filesystem::path paths[] = {corpus_file(file)};
+  auto trace = etl::merged_reader::open(paths, diags);
+  etl::record_view record;
+  event e;
+  while (trace.next(record)) {
+    fill_event(record, trace.clock(trace.file()), e);
+    decoder.decode(record, e);
+    each(record, e);
+  }
   CHECK(diags.empty());
 }
 
