@@ -18,7 +18,8 @@ std::string format(const diagnostic& d) {
   std::string line;
   line.reserve(d.file.size() + d.text.size() + 40);
   if (!d.file.empty()) line.append(d.file).append(": ");
-  line.append(where).append(": ").append(d.text);
+  if (!d.whole_file) line.append(where).append(": ");
+  line.append(d.text);
   return line;
 }
 

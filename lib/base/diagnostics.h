@@ -25,10 +25,12 @@ struct diagnostic {
   std::uint64_t offset = 0;
   std::string text;
   std::optional<std::uint64_t> buffer;
+  bool whole_file = false;  // about the file as a whole (it cannot be opened): no offset shown
 };
 
 /// The one-line form, WITHOUT the "etwcat: " prefix (the CLI adds it):
 ///   net.etl: offset 0x1a040 (buffer 26): record size 0 < 16-byte header; rest of buffer skipped
+///   gone.etl: No such file or directory                        (whole_file)
 /// Severity is not spelled out: every diagnostic makes the run exit 1.
 std::string format(const diagnostic& d);
 

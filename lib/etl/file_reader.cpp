@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "lib/base/byte_cursor.h"
+#include "lib/base/path_text.h"
 #include "lib/etl/xpress.h"
 
 namespace etwcat::etl {
@@ -19,33 +20,44 @@ std::string printf_string(const char* fmt, auto... args) {
   return text;
 }
 
-// Reads up to `n` bytes into `out`; returns how many arrived (fewer only at end of file).
-std::size_t read_some(std::ifstream& in, char* out, std::size_t n) {
-  if (n == 0 || !in) return 0;
-  in.read(out, static_cast<std::streamsize>(n));
-  return static_cast<std::size_t>(in.gcount());
-}
-
 }  // namespace
 
 std::string display_name(const std::filesystem::path& path) {
-  // u8string keeps non-ASCII names intact on Windows too.
-  const std::u8string u8 = path.u8string();
-  return std::string(u8.begin(), u8.end());
+  return path_to_utf8(path);
+}
+
+std::size_t file_reader::read_some(char* out, std::size_t n) {
+  if (n == 0 || done_reading_) return 0;
+  auto got = file_->read_at(read_offset_, std::span(out, n));
+  if (!got) {
+    done_reading_ = true;
+    report(severity::error, got.failure().offset,
+           "cannot read: " + got.failure().message + "; rest of file skipped");
+    return 0;
+  }
+  read_offset_ += got.value();
+  return got.value();
 }
 
 result<file_reader> file_reader::open(const std::filesystem::path& path, diagnostics& diags) {
+  auto file = input_file::open(path);
+  if (!file) return error{file.failure().message, 0};
+  return open(std::move(file.value()), diags);
+}
+
+result<file_reader> file_reader::open(std::shared_ptr<const input_file> file, diagnostics& diags) {
   file_reader reader;
-  reader.name_ = display_name(path);
+  reader.name_ = file->name();
   reader.diags_ = &diags;
-  reader.in_ = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*reader.in_) return error{"cannot open " + reader.name_ + " for reading", 0};
+  reader.file_ = std::move(file);
 
   // Look at the first buffer header before trusting it: an empty or foreign file must fail
   // open() with a clear message, not become a diagnostic.
   wmi_buffer_header first{};
   char head[sizeof first];
-  const std::size_t got = read_some(*reader.in_, head, sizeof head);
+  auto read = reader.file_->read_at(0, head);
+  if (!read) return error{"cannot read: " + read.failure().message, read.failure().offset};
+  const std::size_t got = read.value();
   if (got == 0) return error{"empty file (0 bytes), not an ETL file", 0};
   if (got < sizeof head) {
     return error{printf_string("not an ETL file: %zu bytes, shorter than one %zu-byte buffer "
@@ -61,16 +73,34 @@ result<file_reader> file_reader::open(const std::filesystem::path& path, diagnos
                                max_buffer_size),
                  0};
   }
-  reader.in_->clear();
-  reader.in_->seekg(0);
 
   // Load buffer 0 through the normal path, then require a log-file header as its record 0.
-  if (reader.load_next_buffer() != load_result::loaded) {
+  // Its damage is the open() failure's to tell, not a diagnostic.
+  diagnostics first_buffer;
+  reader.diags_ = &first_buffer;
+  const load_result loaded = reader.load_next_buffer();
+  reader.diags_ = &diags;
+  if (loaded == load_result::loaded) {
+    for (const diagnostic& d : first_buffer.items()) diags.add(d);
+  } else {
+    if (!first_buffer.empty()) {
+      const diagnostic& d = first_buffer.items().front();
+      return error{"the first buffer cannot be read: " + d.text, d.offset};
+    }
     return error{"not an ETL file: the first buffer cannot be read", 0};
   }
   const auto frame = frame_record(reader.data_.subspan(reader.position_));
-  if (frame.state != record_frame::status::ok || frame.size < frame.min_size ||
-      reader.position_ + frame.size > reader.data_.size()) {
+  const bool fits = frame.state == record_frame::status::ok && frame.size >= frame.min_size &&
+                    reader.position_ + frame.size <= reader.data_.size();
+  if (!fits && reader.truncated_) {
+    // A valid buffer header, cut before its first record ends: an ETL file, cut short.
+    return error{printf_string("truncated ETL file: it ends after %" PRIu64
+                               " bytes, inside its first %" PRIu32
+                               "-byte buffer, before the end of the log-file header record",
+                               reader.truncated_at_, first.buffer_size),
+                 reader.truncated_at_};
+  }
+  if (!fits) {
     return error{printf_string("not an ETL file: no log-file header record at offset 0x%zx "
                                "(marker 0x%08" PRIx32 ")",
                                reader.position_, frame.marker),
@@ -101,13 +131,13 @@ void file_reader::only_processor(std::uint16_t processor, bool report_file_damag
   }
 }
 
-std::vector<std::uint16_t> file_reader::processors(const std::filesystem::path& path) {
+std::vector<std::uint16_t> file_reader::processors(const input_file& file) {
   std::vector<std::uint16_t> found;
-  std::ifstream in(path, std::ios::binary);
   std::uint64_t at = 0;
   char raw[buffer_header_size];
-  while (in.seekg(static_cast<std::streamoff>(at)) &&
-         read_some(in, raw, sizeof raw) == sizeof raw) {
+  for (;;) {
+    auto got = file.read_at(at, raw);
+    if (!got || got.value() != sizeof raw) break;
     wmi_buffer_header h{};
     (void)read_at(std::as_bytes(std::span(raw)), 0, h);
     const bool compressed = (h.buffer_flag & buffer_flag::compressed) != 0;
@@ -147,7 +177,8 @@ file_reader::load_result file_reader::load_next_buffer() {
 
   // Header: 72 bytes, or a clean end of file.
   raw_.resize(buffer_header_size);
-  const std::size_t got = read_some(*in_, raw_.data(), buffer_header_size);
+  read_offset_ = at;
+  const std::size_t got = read_some(raw_.data(), buffer_header_size);
   if (got == 0) {
     done_ = true;
     // A file cut exactly between buffers looks complete; only the header's count tells.
@@ -193,15 +224,13 @@ file_reader::load_result file_reader::load_next_buffer() {
   ++next_buffer_index_;
   ++buffers_read_;
   if (filtered_ && buffer_.processor != processor_) {
-    // Another processor's buffer: its reader reads it; a seek costs no read.
-    in_->seekg(static_cast<std::streamoff>(next_buffer_offset_));
-    return load_result::skipped;
+    return load_result::skipped;  // another processor's buffer: its reader reads it
   }
 
   // Body. A short read means the file was cut inside this buffer.
   raw_.resize(h.buffer_size);
   const std::size_t body = h.buffer_size - buffer_header_size;
-  const std::size_t body_got = read_some(*in_, raw_.data() + buffer_header_size, body);
+  const std::size_t body_got = read_some(raw_.data() + buffer_header_size, body);
   truncated_ = body_got < body;
   truncated_at_ = at + buffer_header_size + body_got;
   if (truncated_) done_ = true;  // nothing can follow the end of the file

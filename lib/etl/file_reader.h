@@ -6,13 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "lib/base/diagnostics.h"
+#include "lib/base/input_file.h"
 #include "lib/base/result.h"
 #include "lib/etl/logfile_header.h"
 #include "lib/etl/record_view.h"
@@ -54,6 +54,9 @@ class file_reader {
   /// file is not an open() failure: next() reports it to `diags`, which must outlive the reader.
   [[nodiscard]] static result<file_reader> open(const std::filesystem::path& path,
                                                 diagnostics& diags);
+  /// The same over a file already open, which several readers may share.
+  [[nodiscard]] static result<file_reader> open(std::shared_ptr<const input_file> file,
+                                                diagnostics& diags);
 
   file_reader(file_reader&&) noexcept = default;
   file_reader& operator=(file_reader&&) noexcept = default;
@@ -77,7 +80,7 @@ class file_reader {
   /// The processors whose buffers `path` holds, ascending, from a scan of its buffer headers
   /// (72 bytes read per buffer). Stops quietly at the first impossible header; the readers
   /// report it.
-  static std::vector<std::uint16_t> processors(const std::filesystem::path& path);
+  static std::vector<std::uint16_t> processors(const input_file& file);
   /// The buffer of the record last returned by next().
   const buffer_info& buffer() const noexcept { return buffer_; }
   /// The file name used in diagnostics (the path as given to open()).
@@ -96,7 +99,12 @@ class file_reader {
   std::uint64_t record_file_offset(std::size_t offset_in_buffer) const noexcept;
   std::string record_place(std::size_t offset_in_buffer) const;
 
-  std::unique_ptr<std::ifstream> in_;  // heap-held: a reader moves (out of result) cheaply
+  // Reads up to `n` bytes at the read position and moves past them; fewer only at the end of
+  // the file. A read error is reported (once) and ends the file.
+  std::size_t read_some(char* out, std::size_t n);
+
+  std::shared_ptr<const input_file> file_;  // shared with the other readers of the file
+  std::uint64_t read_offset_ = 0;           // where the next read_some() reads
   std::string name_;
   diagnostics* diags_ = nullptr;
   logfile_header header_;
@@ -113,6 +121,7 @@ class file_reader {
   std::uint64_t truncated_at_ = 0;  // file size, when the current buffer is cut short
   bool truncated_ = false;
   bool done_ = false;
+  bool done_reading_ = false;  // a read error ended the file
   std::uint64_t buffers_read_ = 0;
   bool filtered_ = false;  // only buffers of `processor_` are read
   std::uint16_t processor_ = 0;

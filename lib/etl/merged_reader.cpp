@@ -9,26 +9,39 @@ namespace etwcat::etl {
 
 merged_reader merged_reader::open(std::span<const std::filesystem::path> paths,
                                   diagnostics& diags) {
-  merged_reader merged;
-  merged.files_.resize(paths.size());
+  std::vector<std::shared_ptr<const input_file>> files(paths.size());
   for (std::size_t f = 0; f < paths.size(); ++f) {
-    auto first = file_reader::open(paths[f], diags);
+    auto file = input_file::open(paths[f]);
+    if (file) {
+      files[f] = std::move(file.value());
+    } else {
+      diagnostic d{severity::error, display_name(paths[f]), 0, file.failure().message};
+      d.whole_file = true;
+      diags.add(std::move(d));
+    }
+  }
+  return open(files, diags);
+}
+
+merged_reader merged_reader::open(std::span<const std::shared_ptr<const input_file>> files,
+                                  diagnostics& diags) {
+  merged_reader merged;
+  merged.files_.resize(files.size());
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    if (!files[f]) continue;
+    auto first = file_reader::open(files[f], diags);
     if (!first) {
-      diags.report(severity::error, display_name(paths[f]), first.failure().offset,
+      diags.report(severity::error, files[f]->name(), first.failure().offset,
                    first.failure().message);
       continue;
     }
     merged.files_[f] = {first.value().header(), trace_clock(first.value().header()), true};
-    std::vector<std::uint16_t> processors = file_reader::processors(paths[f]);
+    std::vector<std::uint16_t> processors = file_reader::processors(*files[f]);
     if (processors.empty()) processors.push_back(first.value().buffer().processor);
     for (std::size_t p = 0; p < processors.size(); ++p) {
-      // The reader already open serves the first processor; the others open their own.
-      result<file_reader> reader = p == 0 ? std::move(first) : file_reader::open(paths[f], diags);
-      if (!reader) {  // it opened a moment ago: only a vanished file gets here
-        diags.report(severity::error, display_name(paths[f]), reader.failure().offset,
-                     reader.failure().message);
-        continue;
-      }
+      // The reader already open serves the first processor; the others share its file.
+      result<file_reader> reader = p == 0 ? std::move(first) : file_reader::open(files[f], diags);
+      if (!reader) continue;  // it opened a moment ago, from the same bytes: cannot happen
       reader.value().only_processor(processors[p], p == 0);
       merged.streams_.push_back(stream{std::move(reader.value()), f, {}, 0, 0});
     }

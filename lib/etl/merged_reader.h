@@ -6,10 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "lib/base/diagnostics.h"
+#include "lib/base/input_file.h"
 #include "lib/base/result.h"
 #include "lib/etl/file_reader.h"
 #include "lib/etl/record_view.h"
@@ -31,6 +33,10 @@ class merged_reader {
   /// `diags` with its name and offset, and the others are read all the same. Damage found
   /// later goes to `diags` too, which must outlive the reader.
   static merged_reader open(std::span<const std::filesystem::path> paths, diagnostics& diags);
+  /// The same over files already open (null entries: files that could not be opened, whose
+  /// error the caller has told). Each file is read through its one open handle.
+  static merged_reader open(std::span<const std::shared_ptr<const input_file>> files,
+                            diagnostics& diags);
 
   /// The next record in time order; false at the end of every file. `out` stays valid until
   /// the next call.

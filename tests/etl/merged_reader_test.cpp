@@ -136,10 +136,37 @@ TEST_SUITE("corpus") {
     }
     CHECK(records == 2042);
     REQUIRE(diags.count() == 2);
-    CHECK(etwcat::format(diags.items()[0]) ==
-          "no-such-file.etl: offset 0x0: cannot open no-such-file.etl for reading");
+#ifndef _WIN32
+    CHECK(etwcat::format(diags.items()[0]) == "no-such-file.etl: No such file or directory");
+#endif
+    CHECK(diags.items()[0].whole_file);
     CHECK(etwcat::format(diags.items()[1])
               .find("EmptyETL.etl: offset 0x0: empty file (0 bytes), "
                     "not an ETL file") != std::string::npos);
   }
+
+#ifdef __linux__
+  TEST_CASE("merged_reader: the processors' streams of a file share its one open file") {
+    ETWCAT_REQUIRE_CORPUS();
+    auto open_files = [] {
+      std::size_t n = 0;
+      for ([[maybe_unused]] const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+        ++n;
+      }
+      return n;
+    };
+    const std::size_t before = open_files();
+    diagnostics diags;
+    const std::filesystem::path paths[] = {corpus_file("perfview/net.4.5.2.x64.etl")};
+    merged_reader trace = merged_reader::open(paths, diags);
+    REQUIRE(trace.opened(0));
+    CHECK(trace.header(0).number_of_processors == 8);
+    CHECK(open_files() == before + 1);  // not one per processor
+    record_view r;
+    std::uint64_t records = 0;
+    while (trace.next(r)) ++records;
+    CHECK(records == 179474);
+    CHECK(diags.empty());
+  }
+#endif
 }
