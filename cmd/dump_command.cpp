@@ -1,5 +1,7 @@
-// Wires the reader to a writer: merged_reader -> fill_event -> event_writer. Damage reports go
-// to stderr, one line each, and make the exit code 1; the events that survive are all written.
+// Wires the reader to a writer: input files -> merged_reader -> fill_event -> decoder -> writer.
+// What the command line names is checked before anything is written: inputs that cannot be
+// opened and an output that would overwrite an input end the run with 2. Damage found while
+// reading goes to stderr, one line each, and every event that survives is still written.
 #include "cmd/dump_command.h"
 
 #include <fmt/format.h>
@@ -7,11 +9,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
+#include "cmd/output.h"
 #include "formats/jsonl_writer.h"
 #include "formats/summary_writer.h"
 #include "formats/text_writer.h"
 #include "lib/base/diagnostics.h"
+#include "lib/base/input_file.h"
+#include "lib/base/path_text.h"
 #include "lib/decode/decoder.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/event/record_event.h"
@@ -20,16 +26,14 @@
 namespace etwcat::cmd {
 namespace {
 
-constexpr int exit_data_error = 1;
-
 formats::trace_info describe(const etl::merged_reader& trace,
-                             const std::vector<std::string>& files) {
+                             const std::vector<std::shared_ptr<const input_file>>& inputs) {
   formats::trace_info info;
   for (std::size_t f = 0; f < trace.file_count(); ++f) {
     if (!trace.opened(f)) continue;
     const auto& h = trace.header(f);
     formats::trace_source s;
-    s.name = files[f];
+    s.name = inputs[f]->name();
     s.index = static_cast<std::uint16_t>(f);
     s.start_time = h.start_time;
     s.end_time = h.end_time;
@@ -64,79 +68,168 @@ class provider_names {
   bool looked_up_ = false;
 };
 
+// Opens the trace files named on the command line, each once: a file named twice (directly,
+// or through a link, or "-" and /dev/stdin) is read once, and said so. False when one cannot
+// be opened (each such file is told on stderr).
+bool open_inputs(const std::vector<std::string>& names,
+                 std::vector<std::shared_ptr<const input_file>>& inputs) {
+  bool all_opened = true;
+  auto already = [&inputs](const file_identity& id) -> const input_file* {
+    for (const auto& input : inputs) {
+      if (input->identity() == id) return input.get();
+    }
+    return nullptr;
+  };
+  auto say_once = [](std::string_view again, const input_file& first) {
+    if (again == first.name()) {
+      fmt::print(stderr, "etwcat: {} is named twice: read once\n", again);
+    } else {
+      fmt::print(stderr, "etwcat: {} is the same file as {}: read once\n", again, first.name());
+    }
+  };
+  for (const std::string& name : names) {
+    const std::filesystem::path path = path_from_utf8(name);
+    // Before opening: a pipe named twice must not be read (copied) twice.
+    if (auto id = identify(path)) {
+      if (const input_file* first = already(*id)) {
+        say_once(is_standard_input(path) ? input_file::standard_input_name : name, *first);
+        continue;
+      }
+    }
+    auto file = input_file::open(path);
+    if (!file) {
+      fmt::print(stderr, "etwcat: {}: {}\n",
+                 is_standard_input(path) ? input_file::standard_input_name : name,
+                 file.failure().message);
+      all_opened = false;
+      continue;
+    }
+    if (const input_file* first = already(file.value()->identity())) {
+      say_once(file.value()->name(), *first);
+      continue;
+    }
+    inputs.push_back(std::move(file.value()));
+  }
+  return all_opened;
+}
+
+// The input among `paths` (files, or folders whose files are read) that `output` is, if any.
+std::optional<std::string> input_named_by(const file_identity& output,
+                                          const std::vector<std::string>& paths) {
+  for (const std::string& name : paths) {
+    const std::filesystem::path path = path_from_utf8(name);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end;
+           it.increment(ec)) {
+        if (identify(it->path()) == output) return path_to_utf8(it->path());
+      }
+    } else if (identify(path) == output) {
+      return name;
+    }
+  }
+  return std::nullopt;
+}
+
+// Refuses an output that is one of the inputs (same device and inode, so also through a link):
+// it would be destroyed by the very run that reads it.
+std::optional<std::string> output_overwrites_input(
+    const dump_options& options, const std::vector<std::shared_ptr<const input_file>>& inputs) {
+  if (is_standard_output(options.output)) return std::nullopt;
+  const auto output = identify(path_from_utf8(options.output));
+  if (!output) return std::nullopt;  // not there yet
+  std::optional<std::string> input;
+  for (const auto& file : inputs) {
+    if (file->identity() == *output) input = file->name();
+  }
+  if (!input) input = input_named_by(*output, options.manifests);
+  if (!input) input = input_named_by(*output, options.format_files);
+  if (!input) return std::nullopt;
+  return fmt::format("-o {}: that is the input {}; refusing to overwrite it", options.output,
+                     *input);
+}
+
+std::unique_ptr<formats::event_writer> make_writer(const dump_options& options,
+                                                   formats::output_sink& sink) {
+  if (options.summary) {
+    return std::make_unique<formats::summary_writer>(sink, options.format == "text"
+                                                               ? formats::summary_format::text
+                                                               : formats::summary_format::jsonl);
+  }
+  if (options.format == "text") return std::make_unique<formats::text_writer>(sink);
+  return std::make_unique<formats::jsonl_writer>(sink,
+                                                 formats::jsonl_options{.always_raw = options.raw});
+}
+
 }  // namespace
 
 CLI::App* add_dump_command(CLI::App& app, dump_options& options) {
   CLI::App* sub = app.add_subcommand(
       "dump", "Print the events of .etl files (merged in time order) as JSON lines or text");
-  sub->add_option("files", options.files, ".etl files; several are read as one trace")->required();
+  sub->add_option("files", options.files,
+                  ".etl files, several read as one trace; - reads standard input")
+      ->required();
   sub->add_option("--format", options.format, "Output format: jsonl (default) or text")
       ->check(CLI::IsMember({"jsonl", "text"}));
-  sub->add_option("-o,--output", options.output, "Write to FILE instead of standard output");
+  sub->add_option("-o,--output", options.output,
+                  "Write to FILE instead of standard output (- is standard output); FILE is "
+                  "replaced only when the run completes, and never when it is an input");
   sub->add_flag("--summary", options.summary,
                 "Instead of events: per provider and event name, counts, the share decoded and "
                 "first/last time, after each file's header facts and decoded share");
+  // One value per use (--manifest A --manifest B): a word after it is a trace file again.
   sub->add_option("--manifest", options.manifests,
                   "Instrumentation manifest (.man/.xml) or a folder of them: schemas and names of "
                   "providers' events; repeatable, the first that describes an event is used")
-      ->type_name("FILE|DIR");
+      ->type_name("FILE|DIR")
+      ->allow_extra_args(false);
   sub->add_option("--tmf", options.format_files,
                   "WPP trace message format files: a folder of .tmf files, or one; repeatable")
-      ->type_name("DIR|FILE");
+      ->type_name("DIR|FILE")
+      ->allow_extra_args(false);
   sub->add_flag("--raw", options.raw, "Also print RawData (hex) for payloads that decoded");
   return sub;
 }
 
 int run_dump(const dump_options& options) {
-  std::FILE* out = stdout;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
-  if (!options.output.empty()) {
-    file.reset(std::fopen(options.output.c_str(), "wb"));
-    if (!file) {
-      fmt::print(stderr, "etwcat: cannot write {}\n", options.output);
-      return 2;
-    }
-    out = file.get();
+  // 1. What the command line names, before anything is written.
+  std::vector<std::shared_ptr<const input_file>> inputs;
+  if (!open_inputs(options.files, inputs)) return exit_usage_or_system_error;
+  if (auto refusal = output_overwrites_input(options, inputs)) {
+    fmt::print(stderr, "etwcat: {}\n", *refusal);
+    return exit_usage_or_system_error;
   }
-
   decode::decoder decoder;
   diagnostics manifest_diags;
   for (const std::string& path : options.manifests) {
-    auto added = decoder.add_manifests(path, manifest_diags);
+    auto added = decoder.add_manifests(path_from_utf8(path), manifest_diags);
     if (!added.ok()) {
       fmt::print(stderr, "etwcat: --manifest {}: {}\n", path, added.failure().message);
-      return 2;
+      return exit_usage_or_system_error;
     }
   }
   // A folder's unreadable manifests are skipped, and said so.
   for (const auto& d : manifest_diags.items()) fmt::print(stderr, "etwcat: {}\n", format(d));
   for (const std::string& path : options.format_files) {
-    auto added = decoder.add_format_files(path);
+    auto added = decoder.add_format_files(path_from_utf8(path));
     if (!added.ok()) {
       fmt::print(stderr, "etwcat: --tmf {}: {}\n", path, added.failure().message);
-      return 2;
+      return exit_usage_or_system_error;
     }
   }
-
-  diagnostics diags;
-  std::vector<std::filesystem::path> paths(options.files.begin(), options.files.end());
-  etl::merged_reader trace = etl::merged_reader::open(paths, diags);
-
-  formats::output_sink sink(out);
-  std::unique_ptr<formats::event_writer> writer;
-  if (options.summary) {
-    writer = std::make_unique<formats::summary_writer>(sink, options.format == "text"
-                                                                 ? formats::summary_format::text
-                                                                 : formats::summary_format::jsonl);
-  } else if (options.format == "text") {
-    writer = std::make_unique<formats::text_writer>(sink);
-  } else {
-    writer = std::make_unique<formats::jsonl_writer>(
-        sink, formats::jsonl_options{.always_raw = options.raw});
+  auto output = output_target::open(options.output);
+  if (!output) {
+    fmt::print(stderr, "etwcat: {}\n", output.failure().message);
+    return exit_usage_or_system_error;
   }
 
+  // 2. The events.
+  diagnostics diags;
+  etl::merged_reader trace = etl::merged_reader::open(inputs, diags);
+  formats::output_sink sink(output.value().stream());
+  const std::unique_ptr<formats::event_writer> writer = make_writer(options, sink);
   formats::summary totals;
-  writer->begin(describe(trace, options.files));
+  writer->begin(describe(trace, inputs));
   etl::record_view record;
   event e;
   provider_names names;
@@ -149,19 +242,59 @@ int run_dump(const dump_options& options) {
     if (!e.decode_error.empty()) ++totals.decode_errors;
     writer->write(e);
     ++totals.events_written;
-    if (sink.failed()) break;  // the reader of our output went away
+    if (sink.failed()) break;  // a full disk, or the reader of our output went away
   }
+  bool any_trace = false;
+  bool lost = false;  // the logger says it dropped events or buffers
   for (std::size_t f = 0; f < trace.file_count(); ++f) {
-    if (trace.opened(f)) totals.events_lost += trace.header(f).events_lost;
+    if (!trace.opened(f)) continue;
+    any_trace = true;
+    totals.events_lost += trace.header(f).events_lost;
+    lost = lost || trace.header(f).events_lost != 0 || trace.header(f).buffers_lost != 0;
   }
   totals.diagnostics = diags.count();
   writer->finish(totals);
+  sink.flush();
 
+  // 3. What went wrong, and the exit code.
   for (const auto& d : diags.items()) fmt::print(stderr, "etwcat: {}\n", format(d));
   if (diags.dropped() > 0) {
     fmt::print(stderr, "etwcat: … and {} more problems not shown\n", diags.dropped());
   }
-  return diags.empty() ? 0 : exit_data_error;
+  for (std::size_t f = 0; f < trace.file_count(); ++f) {
+    if (!trace.opened(f)) continue;
+    const auto& h = trace.header(f);
+    if (h.events_lost != 0 || h.buffers_lost != 0) {
+      fmt::print(stderr,
+                 "etwcat: {}: the session lost {} events and {} buffers while logging "
+                 "(the file's header says so)\n",
+                 inputs[f]->name(), h.events_lost, h.buffers_lost);
+    }
+  }
+  if (totals.decode_errors != 0) {
+    fmt::print(stderr,
+               "etwcat: {} events did not fit their schema (System.DecodeError says "
+               "where); they keep RawData\n",
+               totals.decode_errors);
+  }
+  int code = exit_success;
+  if (!diags.empty() || lost || totals.decode_errors != 0) {
+    code = exit_data_error;
+  }
+  if (sink.failed()) {
+    (void)output.value().finish(false);
+    if (auto message = write_failure(output.value().name(), sink.error())) {
+      fmt::print(stderr, "etwcat: {}\n", *message);
+      return exit_usage_or_system_error;
+    }
+    return code;  // the reader of standard output went away: not an error
+  }
+  // An output of nothing (no input was a trace) never replaces a file.
+  if (auto finished = output.value().finish(any_trace); !finished) {
+    fmt::print(stderr, "etwcat: {}\n", finished.failure().message);
+    return exit_usage_or_system_error;
+  }
+  return code;
 }
 
 }  // namespace etwcat::cmd

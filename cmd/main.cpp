@@ -1,17 +1,23 @@
-// etwcat: argv -> options (CLI11) -> the command. Exit codes as grep's:
-// 0 success, 1 data errors, 2 usage errors.
+// etwcat: argv -> options (CLI11) -> the command. Exit codes (cmd/output.h): 0 success,
+// 1 damaged input, lost events or decode errors, 2 usage or system errors.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "cmd/dump_command.h"
+#include "cmd/nearest_word.h"
+#include "cmd/output.h"
 #include "cmd/providers_command.h"
+#include "lib/base/output_file.h"
 #include "lib/base/usage_error.h"
 
 #ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
 #include <windows.h>
 // windows.h first: shellapi.h needs its types.
 #include <shellapi.h>
@@ -23,13 +29,9 @@
 #define ETWCAT_VERSION "0.0.0"
 #endif
 
-#ifndef _WIN32
-#include <csignal>
-#endif
-
 namespace {
 
-constexpr int exit_usage = 2;
+constexpr int exit_usage = etwcat::cmd::exit_usage_or_system_error;
 
 // Subcommands that exist in --help but whose issue has not landed yet.
 struct pending_command {
@@ -64,12 +66,58 @@ std::vector<std::string> utf8_arguments(int argc, char** argv) {
   return args;
 }
 
+// Interrupted or killed: a `-o FILE` being written must not leave its temporary file behind.
+extern "C" void on_terminating_signal(int signal_number) {
+  etwcat::output_file::remove_temporary_on_signal();
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+// The first word must be a command or a top-level option; say which word is wrong, and the
+// command or option it was probably meant to be (CLI11 says only "A subcommand is required").
+// Returns false, having said so, when it is neither.
+bool first_word_is_known(const CLI::App& app, const std::vector<std::string>& args) {
+  if (args.size() < 2) return true;
+  const std::string& word = args[1];
+  if (word.starts_with("-")) {
+    if (word == "-h" || word == "--help" || word == "--version") return true;
+    static constexpr std::string_view options[] = {"help", "version"};
+    const std::string_view bare = std::string_view(word).substr(word.find_first_not_of('-'));
+    const auto nearest = etwcat::cmd::nearest_word(bare.substr(0, bare.find('=')), options);
+    fmt::print(stderr, "etwcat: unknown option \"{}\"{}\nRun `etwcat --help` for usage.\n", word,
+               nearest ? fmt::format("; did you mean \"--{}\"?", *nearest) : std::string());
+    return false;
+  }
+  std::vector<std::string_view> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == word) return true;
+    names.push_back(sub->get_name());
+  }
+  std::string detail;
+  if (const auto nearest = etwcat::cmd::nearest_word(word, names)) {
+    detail = fmt::format("; did you mean \"{}\"?", *nearest);
+  } else {
+    detail = " (the commands are:";
+    for (std::string_view name : names) detail += fmt::format(" {}", name);
+    detail += ")";
+  }
+  fmt::print(stderr, "etwcat: unknown command \"{}\"{}\nRun `etwcat --help` for usage.\n", word,
+             detail);
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-#ifndef _WIN32
-  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe ends output quietly (see write_stdout)
+#ifdef _WIN32
+  // Bytes as they are: JSON lines must not gain a CR on Windows (as jq and ripgrep write them).
+  _setmode(_fileno(stdout), _O_BINARY);
+#else
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is EPIPE, which ends output quietly
+  std::signal(SIGHUP, on_terminating_signal);
 #endif
+  std::signal(SIGINT, on_terminating_signal);
+  std::signal(SIGTERM, on_terminating_signal);
   CLI::App app{
       "etwcat: Event Tracing for Windows from the command line: providers, sessions, "
       "and .etl files as JSON lines or text.",
@@ -89,6 +137,7 @@ int main(int argc, char** argv) {
   }
 
   std::vector<std::string> args = utf8_arguments(argc, argv);
+  if (!first_word_is_known(app, args)) return exit_usage;
   std::vector<const char*> arg_pointers;
   for (const auto& a : args) arg_pointers.push_back(a.c_str());
   try {

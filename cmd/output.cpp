@@ -1,13 +1,58 @@
 #include "cmd/output.h"
 
-#include <cstdio>
+#include <fmt/format.h>
+
+#include <cerrno>
+
+#include "lib/base/os_error.h"
 
 namespace etwcat::cmd {
 
+bool is_standard_output(std::string_view path) { return path.empty() || path == "-"; }
+
+result<output_target> output_target::open(const std::string& path) {
+  output_target target;
+  if (is_standard_output(path)) return target;
+  auto file = output_file::create(path);
+  if (!file) return file.failure();
+  target.file_.emplace(std::move(file.value()));
+  return target;
+}
+
+std::string_view output_target::name() const noexcept {
+  return file_ ? std::string_view(file_->name()) : std::string_view("standard output");
+}
+
+result<void> output_target::finish(bool keep) {
+  if (file_) {
+    if (!keep) {
+      file_->abandon();
+      return {};
+    }
+    return file_->commit();
+  }
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    if (auto message = write_failure(name(), errno != 0 ? errno : EIO)) return error{*message};
+  }
+  return {};
+}
+
+std::optional<std::string> write_failure(std::string_view name, int code) {
+  if (code == EPIPE) return std::nullopt;
+  return fmt::format("cannot write {}: {}", name, errno_text(code));
+}
+
 int write_stdout(std::string_view text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
-  return 0;
+  errno = 0;
+  const bool written =
+      std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+  if (written) return exit_success;
+  if (auto message = write_failure("standard output", errno != 0 ? errno : EIO)) {
+    fmt::print(stderr, "etwcat: {}\n", *message);
+    return exit_usage_or_system_error;
+  }
+  return exit_success;
 }
 
 }  // namespace etwcat::cmd

@@ -2,6 +2,7 @@
 // facts a format may print around the events, and the buffered FILE* sink the formats share.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -72,22 +73,32 @@ class output_sink {
     if (buffer_.size() >= capacity_) flush();
   }
   /// Writes out everything buffered and flushes the FILE*. After a failed write (a closed pipe,
-  /// a full disk) further output is dropped and failed() is true.
+  /// a full disk) further output is dropped, failed() is true and error() says why.
   void flush() {
-    if (!failed_ && !buffer_.empty()) {
-      failed_ = std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size();
+    errno = 0;  // so that error() is this write's reason, not an older one
+    if (!failed_ && !buffer_.empty() &&
+        std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+      fail();
     }
-    if (!failed_) failed_ = std::fflush(file_) != 0;
+    if (!failed_ && std::fflush(file_) != 0) fail();
     buffer_.clear();
   }
   bool failed() const noexcept { return failed_; }
+  /// The errno of the failed write (EPIPE: the reader went away), or 0.
+  int error() const noexcept { return error_; }
   std::FILE* file() const noexcept { return file_; }
 
  private:
+  void fail() noexcept {
+    failed_ = true;
+    error_ = errno != 0 ? errno : EIO;
+  }
+
   std::FILE* file_;
   std::size_t capacity_;
   std::string buffer_;
   bool failed_ = false;
+  int error_ = 0;
 };
 
 }  // namespace etwcat::formats

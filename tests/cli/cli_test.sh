@@ -119,6 +119,109 @@ if [ -d "$corpus" ]; then
   [ "$n" = 100753 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL diaghub -o: $n lines"; }
   name=$("$etwcat" dump "$corpus/perfview/SelfDescribingSingleEvent.etl" | grep -c '"Provider":{"Name":"MySource"')
   [ "$name" = 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL TraceLogging provider name: $name"; }
+
+  # --- #9: the command-line contract: never destroy data, never report success after a failure.
+  scratch=$(mktemp -d)
+  wsrm="$corpus/tx/WsRm01.etl"
+  # 1. An output that is an input (same file, a symlink, a hard link) is refused, untouched.
+  cp "$wsrm" "$scratch/copy.etl"
+  ln -s copy.etl "$scratch/link.etl"
+  ln "$scratch/copy.etl" "$scratch/hard.etl"
+  for out in copy link hard; do
+    expect "#9 -o names the input ($out)" 2 '' \
+      "etwcat: -o $scratch/$out.etl: that is the input $scratch/copy.etl; refusing to overwrite it" \
+      -- dump -o "$scratch/$out.etl" "$scratch/copy.etl"
+  done
+  cp "$corpus/tx/HTTP_Server.man" "$scratch/copy.man"
+  expect "#9 -o names a --manifest" 2 '' \
+    "etwcat: -o $scratch/copy.man: that is the input $scratch/copy.man; refusing to overwrite it" \
+    -- dump --manifest "$scratch/copy.man" -o "$scratch/copy.man" "$wsrm"
+  expect "#9 -o names a file of a --manifest folder" 2 '' \
+    "etwcat: -o $scratch/copy.man: that is the input $scratch/copy.man; refusing to overwrite it" \
+    -- dump --manifest "$scratch" -o "$scratch/copy.man" "$wsrm"
+  cmp -s "$corpus/tx/HTTP_Server.man" "$scratch/copy.man" && passed=$((passed + 1)) ||
+    { failed=$((failed + 1)); echo "FAIL #9 the manifest was changed by -o"; }
+  rm "$scratch/copy.man"
+  cmp -s "$wsrm" "$scratch/copy.etl" && passed=$((passed + 1)) ||
+    { failed=$((failed + 1)); echo "FAIL #9 the input was changed by -o"; }
+  # A run that fails leaves an existing output as it was, and no temporary file beside it.
+  echo old > "$scratch/out.jsonl"
+  expect "#9 failed run (missing input)" 2 '' "etwcat: $scratch/none.etl: No such file or directory" \
+    -- dump -o "$scratch/out.jsonl" "$wsrm" "$scratch/none.etl"
+  expect "#9 failed run (full device)" 2 '' "etwcat: cannot write /dev/full: No space left on device" \
+    -- dump -o /dev/full "$wsrm"
+  [ "$(cat "$scratch/out.jsonl")" = old ] && [ "$(ls -A "$scratch" | wc -l)" = 4 ] &&
+    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 failed run left: $(ls -A "$scratch")"; }
+  expect "#9 -o replaces at the end" 0 '' '' -- dump -o "$scratch/out.jsonl" "$wsrm"
+  [ "$(wc -l < "$scratch/out.jsonl")" = 71 ] && [ "$(ls -A "$scratch" | wc -l)" = 4 ] &&
+    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 -o result: $(ls -A "$scratch")"; }
+  # 2. Write errors say so and exit 2; a closed pipe does not.
+  "$etwcat" dump "$wsrm" >/dev/full 2>"$scratch/err"
+  rc=$?
+  [ "$rc" = 2 ] && [ "$(cat "$scratch/err")" = "etwcat: cannot write standard output: No space left on device" ] &&
+    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 >/dev/full: exit $rc, $(cat "$scratch/err")"; }
+  "$etwcat" providers >/dev/full 2>"$scratch/err"
+  rc=$?
+  [ "$rc" = 2 ] && [ "$(cat "$scratch/err")" = "etwcat: cannot write standard output: No space left on device" ] &&
+    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 providers >/dev/full: exit $rc, $(cat "$scratch/err")"; }
+  "$etwcat" dump "$corpus/perfview/net.4.5.2.x64.etl" 2>"$scratch/err" | head -1 >/dev/null
+  rc=${PIPESTATUS[0]}
+  # Reading stops at the closed pipe, before the capture's 2 decode errors: nothing to say.
+  [ "$rc" = 0 ] && [ ! -s "$scratch/err" ] && passed=$((passed + 1)) ||
+    { failed=$((failed + 1)); echo "FAIL #9 | head: exit $rc, $(cat "$scratch/err")"; }
+  # 3. A repeatable option takes one value per use: files before, between and after it.
+  man="$corpus/tx/HTTP_Server.man"
+  http="$corpus/tx/HTTP_Server.etl"
+  want=$("$etwcat" dump --summary --format jsonl --manifest "$man" "$http" "$wsrm" | md5sum)
+  for order in "--manifest $man $http $wsrm --summary" "$http --manifest $man $wsrm --summary" \
+               "$http $wsrm --summary --manifest $man" "--summary --manifest=$man $http $wsrm"; do
+    # shellcheck disable=SC2086
+    got=$("$etwcat" dump --format jsonl $order | md5sum)
+    [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 option order: dump $order"; }
+  done
+  n=$("$etwcat" dump --summary --format jsonl --manifest "$man" "$http" "$wsrm" | grep -c '"File"')
+  [ "$n" = 2 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 two files after --manifest: $n"; }
+  # 4. The same file twice is read once, and said so.
+  n=$("$etwcat" dump "$scratch/copy.etl" "$scratch/link.etl" 2>"$scratch/err" | wc -l)
+  [ "$n" = 71 ] && [ "$(cat "$scratch/err")" = "etwcat: $scratch/link.etl is the same file as $scratch/copy.etl: read once" ] &&
+    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 same file twice: $n lines, $(cat "$scratch/err")"; }
+  # 7. An unknown command or option is named, with the nearest one.
+  expect "#9 unknown command" 2 '' 'etwcat: unknown command "dunp"; did you mean "dump"?
+Run `etwcat --help` for usage.' -- dunp x.etl
+  expect "#9 unknown word" 2 '' 'etwcat: unknown command "bogus" (the commands are: providers dump start stop live)
+Run `etwcat --help` for usage.' -- bogus
+  expect "#9 unknown option" 2 '' 'etwcat: unknown option "-v"; did you mean "--version"?
+Run `etwcat --help` for usage.' -- -v
+  # 8. Files that cannot be opened: the OS's reason, no offset.
+  expect "#9 folder" 2 '' "etwcat: $scratch: Is a directory" -- dump "$scratch"
+  expect "#9 missing file" 2 '' "etwcat: $scratch/nonexistent.etl: No such file or directory" \
+    -- dump "$scratch/nonexistent.etl"
+  # 9. Cut inside the first buffer: a truncated ETL file.
+  head -c 100 "$http" > "$scratch/cut.etl"
+  expect "#9 cut in the first buffer" 1 '' "etwcat: $scratch/cut.etl: offset 0x64: truncated ETL file: it ends after 100 bytes, inside its first 8192-byte buffer, before the end of the log-file header record" \
+    -- dump "$scratch/cut.etl"
+  # 10. Standard input, a pipe, /dev/stdin: the same events as the file; -o - is stdout.
+  net="$corpus/perfview/net.4.5.2.x64.etl"
+  want=$("$etwcat" dump "$net" 2>/dev/null | md5sum)
+  got=$(cat "$net" | "$etwcat" dump - 2>/dev/null | md5sum)
+  [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 compressed capture from a pipe"; }
+  got=$("$etwcat" dump -o - <(cat "$net") 2>/dev/null | md5sum)
+  [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 <(cat f) with -o -"; }
+  got=$("$etwcat" dump /dev/stdin < "$net" 2>/dev/null | md5sum)
+  [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 /dev/stdin"; }
+  dh="$corpus/perfview/diaghub"
+  want=$("$etwcat" dump "$dh/diaghub.etl" "$dh/diaghub.kernel.1.etl" | md5sum)
+  got=$("$etwcat" dump - <(cat "$dh/diaghub.kernel.1.etl") < "$dh/diaghub.etl" | md5sum)
+  [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 a merge of pipes"; }
+  expect "#9 summary names standard input" 0 '*' '' -- dump --summary - < "$wsrm"
+  "$etwcat" dump --summary --format jsonl - < "$wsrm" | grep -q '"File":"(standard input)"' &&
+    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 standard input's name"; }
+  # 14. Exit codes: 1 for events the logger lost and for decode errors, each said on stderr.
+  expect "#9 lost events" 1 '*' "etwcat: $corpus/airbus-etl-parser/AMSITrace.etl: the session lost 3 events and 0 buffers while logging (the file's header says so)" \
+    -- dump "$corpus/airbus-etl-parser/AMSITrace.etl"
+  expect "#9 decode errors" 1 '*' "etwcat: 2 events did not fit their schema (System.DecodeError says where); they keep RawData" \
+    -- dump --summary "$net"
+  rm -rf "$scratch"
 else
   echo "no corpus (\$ETWCAT_CORPUS or ../shared/corpus): dump checks skipped"
 fi
