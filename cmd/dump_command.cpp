@@ -1,4 +1,4 @@
-// Wires the reader to a writer: input files -> merged_reader -> fill_event -> decoder -> writer.
+// Wires input files to a writer: input files -> merged_reader -> trace::pipeline -> writer.
 // What the command line names is checked before anything is written: inputs that cannot be
 // opened and an output that would overwrite an input end the run with 2. Damage found while
 // reading goes to stderr, one line each, and every event that survives is still written.
@@ -20,8 +20,7 @@
 #include "lib/base/path_text.h"
 #include "lib/decode/decoder.h"
 #include "lib/etl/merged_reader.h"
-#include "lib/event/record_event.h"
-#include "lib/provider/known_providers.h"
+#include "lib/trace/pipeline.h"
 
 namespace etwcat::cmd {
 namespace {
@@ -47,26 +46,6 @@ formats::trace_info describe(const etl::merged_reader& trace,
   }
   return info;
 }
-
-// Names a provider the record itself does not name, from the built-in table; the last
-// answer is kept, since records of one provider come in runs.
-class provider_names {
- public:
-  std::string_view find(const guid& id) {
-    if (id != last_id_ || !looked_up_) {
-      const auto* known = provider::find_known_provider(id);
-      last_name_ = known ? known->name : std::string_view();
-      last_id_ = id;
-      looked_up_ = true;
-    }
-    return last_name_;
-  }
-
- private:
-  guid last_id_;
-  std::string_view last_name_;
-  bool looked_up_ = false;
-};
 
 // Opens the trace files named on the command line, each once: a file named twice (directly,
 // or through a link, or "-" and /dev/stdin) is read once, and said so. False when one cannot
@@ -228,22 +207,16 @@ int run_dump(const dump_options& options) {
   etl::merged_reader trace = etl::merged_reader::open(inputs, diags);
   formats::output_sink sink(output.value().stream());
   const std::unique_ptr<formats::event_writer> writer = make_writer(options, sink);
-  formats::summary totals;
   writer->begin(describe(trace, inputs));
-  etl::record_view record;
-  event e;
-  provider_names names;
-  while (trace.next(record)) {
-    ++totals.records_read;
-    fill_event(record, trace.clock(trace.file()), e);
-    e.source = static_cast<std::uint16_t>(trace.file());
-    decoder.decode(record, e);
-    if (e.provider_name.empty()) e.provider_name = names.find(e.provider_guid);
-    if (!e.decode_error.empty()) ++totals.decode_errors;
+  trace::pipeline events(decoder);
+  const trace::counts done = events.run(trace, [&](const event& e) {
     writer->write(e);
-    ++totals.events_written;
-    if (sink.failed()) break;  // a full disk, or the reader of our output went away
-  }
+    return !sink.failed();  // a full disk, or the reader of our output went away
+  });
+  formats::summary totals;
+  totals.records_read = done.records_read;
+  totals.events_written = done.events_written;
+  totals.decode_errors = done.decode_errors;
   bool any_trace = false;
   bool lost = false;  // the logger says it dropped events or buffers
   for (std::size_t f = 0; f < trace.file_count(); ++f) {

@@ -44,6 +44,12 @@ class merged_reader {
 
   /// Index (into the paths given to open()) of the file of the record last returned.
   std::size_t file() const noexcept { return current_file_; }
+  /// The same, as trace::record_source names it.
+  std::uint16_t current_source() const noexcept {
+    return static_cast<std::uint16_t>(current_file_);
+  }
+  /// The clock of the file of the record last returned.
+  const trace_clock& current_clock() const noexcept { return files_[current_file_].clock; }
   std::size_t file_count() const noexcept { return files_.size(); }
   /// False for a file that could not be opened (its error is in the diagnostics).
   bool opened(std::size_t file) const noexcept { return files_[file].opened; }

@@ -1,0 +1,78 @@
+// pipeline: the one per-event path of every command that prints events. A record — from .etl
+// files now, from a live session next — becomes an event (header fields, decoded payload, the
+// provider's name) and goes to a sink. `dump` and `live` differ only in their source, so their
+// output has exactly the same shape.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <string_view>
+
+#include "lib/base/guid.h"
+#include "lib/decode/decoder.h"
+#include "lib/etl/record_view.h"
+#include "lib/etl/trace_clock.h"
+#include "lib/event/event.h"
+
+namespace etwcat::trace {
+
+/// What one run did, for a summary and the exit code.
+struct counts {
+  std::uint64_t records_read = 0;    // every record, headers included
+  std::uint64_t events_written = 0;  // events the sink took
+  std::uint64_t decode_errors = 0;   // events whose payload did not fit its schema
+};
+
+/// A source of records in delivery order (etl::merged_reader is one):
+///   bool next(etl::record_view&);            // false at the end
+///   const etl::trace_clock& current_clock(); // the clock of the record last returned
+///   std::uint16_t current_source();          // which input (file) it came from
+template <class T>
+concept record_source = requires(T& s, etl::record_view& r) {
+  { s.next(r) } -> std::same_as<bool>;
+  { s.current_clock() } -> std::convertible_to<const etl::trace_clock&>;
+  { s.current_source() } -> std::convertible_to<std::uint16_t>;
+};
+
+/// Record -> event, reusing one event object: nothing is allocated per event once the schemas
+/// in use are cached.
+///
+///   trace::pipeline events(decoder);
+///   auto done = events.run(reader, [&](const event& e) { writer.write(e); return !failed; });
+class pipeline {
+ public:
+  explicit pipeline(decode::decoder& decoder) : decoder_(decoder) {}
+
+  /// Fills `out` from `record`: header fields, EventData, names.
+  void make_event(const etl::record_view& record, const etl::trace_clock& clock,
+                  std::uint16_t source, event& out);
+
+  /// Takes every record of `source` to `sink(const event&)`, which returns false to stop (the
+  /// reader of the output went away, a limit was reached).
+  template <record_source Source, class Sink>
+  counts run(Source& source, Sink&& sink) {
+    counts done;
+    etl::record_view record;
+    while (source.next(record)) {
+      ++done.records_read;
+      make_event(record, source.current_clock(), source.current_source(), event_);
+      if (!event_.decode_error.empty()) ++done.decode_errors;
+      ++done.events_written;
+      if (!sink(static_cast<const event&>(event_))) break;
+    }
+    return done;
+  }
+
+ private:
+  // The name of a provider the record does not name, from the built-in table; the last answer
+  // is kept, since records of one provider come in runs.
+  std::string_view provider_name(const guid& id);
+
+  decode::decoder& decoder_;
+  event event_;
+  guid last_id_;
+  std::string_view last_name_;
+  bool looked_up_ = false;
+};
+
+}  // namespace etwcat::trace
