@@ -66,8 +66,16 @@ else
 fi
 expect "kernel jsonl first line" 0 '*' '' -- providers --kernel --format jsonl
 k=$("$etwcat" providers --kernel --format jsonl | head -1)
-[ "$k" = '{"Name":"Process","Value":"0x1","Description":"process start/end"}' ] \
+[ "$k" = '{"Name":"Process","Value":"0x1","Logman":"process","Description":"process start/end"}' ] \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL kernel jsonl: $k"; }
+# The logman column names every flag logman has a name for; FileIoInit stays blank, since
+# "fileio" here is FileIo.
+k=$("$etwcat" providers --kernel | grep -E '^(CSwitch|Profile|FileIo|FileIoInit) ')
+[ "$k" = 'CSwitch          0x00000010  cswitch           context switches
+Profile          0x01000000  profile           sampled CPU profile
+FileIo           0x02000000  fileiocompletion  file I/O (completion)
+FileIoInit       0x04000000  -                 file I/O start (logman: fileio)' ] \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL kernel text: $k"; }
 # A closed pipe is not an error.
 "$etwcat" providers --format jsonl | head -1 >/dev/null
 [ "${PIPESTATUS[0]}" = 0 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL broken pipe exit ${PIPESTATUS[0]}"; }

@@ -75,14 +75,16 @@ TEST_CASE("provider_writer: listings as JSON lines, one valid object per entry")
 
   std::string flags = etwcat::formats::format_kernel_flags(listing_format::jsonl);
   CHECK(count_lines(flags) == etwcat::provider::kernel_flags().size());
-  CHECK(flags.rfind(R"({"Name":"Process","Value":"0x1","Description":"process start/end"})", 0) ==
-        0);
+  CHECK(
+      flags.rfind(
+          R"({"Name":"Process","Value":"0x1","Logman":"process","Description":"process start/end"})",
+          0) == 0);
   CHECK(flags.find(R"({"Name":"ImageLoad","Value":"0x4","Logman":"img",)") != std::string::npos);
 }
 
 TEST_CASE("provider_writer: text listings are aligned columns") {
   std::string flags = etwcat::formats::format_kernel_flags(listing_format::text);
-  CHECK(flags.rfind("Process          0x00000001  -                 process start/end\n", 0) == 0);
+  CHECK(flags.rfind("Process          0x00000001  process           process start/end\n", 0) == 0);
   std::string providers = etwcat::formats::format_known_providers(listing_format::text);
   CHECK(providers.rfind("Microsoft-Windows-Kernel-Process ", 0) == 0);
   CHECK(providers.find("{22FB2CD6-0E7B-422B-A0C7-2FAD1FD0E716}  process, thread and image") !=
