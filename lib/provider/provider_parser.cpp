@@ -106,7 +106,8 @@ void parse_level(std::string_view field, provider& out, const failure& fail) {
 std::uint16_t parse_event_id(std::string_view text, std::string_view field, const failure& fail) {
   auto value = parse_go_uint(text, 16);
   if (!value) {
-    fail("event ID " + quoted(text) + " in " + quoted(field) + " is not a number (0-65535)");
+    fail("event ID " + quoted(text) + " in " + quoted(field) +
+         (is_go_uint(text) ? " is out of range (0-65535)" : " is not a number (0-65535)"));
   }
   return static_cast<std::uint16_t>(*value);
 }

@@ -41,6 +41,12 @@ expect "parse unknown name" 2 '' \
 expect "parse bad level" 2 '' \
   'etwcat: provider "Microsoft-Windows-Kernel-File:300": level "300" is neither a number (0-255) nor a level name (critical, error, warning, information, verbose)' \
   -- providers --parse "Microsoft-Windows-Kernel-File:300"
+expect "parse event ID out of range" 2 '' \
+  'etwcat: provider "Microsoft-Windows-Kernel-File::70000": event ID "70000" in "70000" is out of range (0-65535)' \
+  -- providers --parse "Microsoft-Windows-Kernel-File::70000"
+expect "parse event ID not a number" 2 '' \
+  'etwcat: provider "Microsoft-Windows-Kernel-File::7x": event ID "7x" in "7x" is not a number (0-65535)' \
+  -- providers --parse "Microsoft-Windows-Kernel-File::7x"
 expect "unknown option" 2 '' \
   "etwcat: The following argument was not expected: --bogus
 Run \`etwcat --help\` for usage." -- providers --bogus
