@@ -158,6 +158,11 @@ std::uint64_t parse_keyword(std::string_view field, std::string_view which, cons
 
 provider parse_provider(std::string_view text, const name_resolver& resolver) {
   const failure fail(text);
+  // Say so for the whole string: "empty name" would point at a field the user never wrote.
+  if (text.empty()) {
+    fail(
+        "empty provider string (give Name[:Level[:EventIDs[:MatchAnyKeyword[:MatchAllKeyword]]]])");
+  }
   std::array<std::string_view, max_fields> fields{};
   std::size_t count = 0;
   std::size_t start = 0;

@@ -41,6 +41,31 @@ expect "parse unknown name" 2 '' \
 expect "parse bad level" 2 '' \
   'etwcat: provider "Microsoft-Windows-Kernel-File:300": level "300" is neither a number (0-255) nor a level name (critical, error, warning, information, verbose)' \
   -- providers --parse "Microsoft-Windows-Kernel-File:300"
+expect "parse empty string" 2 '' \
+  'etwcat: provider "": empty provider string (give Name[:Level[:EventIDs[:MatchAnyKeyword[:MatchAllKeyword]]]])' \
+  -- providers --parse ""
+expect "parse as text" 0 \
+  'Name:             Microsoft-Windows-Kernel-File
+Guid:             {EDD08927-9CC4-4E65-B970-C2560FB5C289}
+Level:            10
+MatchAnyKeyword:  0x42
+MatchAllKeyword:  0x1337
+EventIds:         1,2,3' \
+  '' -- providers --format text --parse "Microsoft-Windows-Kernel-File:10:1,2,3:0x42:0x1337"
+expect "parse as text, exclude list" 0 \
+  'Name:             Microsoft-Windows-DNS-Client
+Guid:             {1C95126E-7EEA-49A9-A3FE-A378B03DDB4D}
+Level:            4 (information)
+MatchAnyKeyword:  0xFFFFFFFFFFFFFFFF
+MatchAllKeyword:  0x0
+ExcludeEventIds:  3008,3020,3021,3022' \
+  '' -- providers --parse "Microsoft-Windows-DNS-Client:info:!3008,3020-3022" --format text
+expect "parse with explicit jsonl" 0 \
+  '{"Name":"Microsoft-Windows-Kernel-File","Guid":"{EDD08927-9CC4-4E65-B970-C2560FB5C289}","Level":255,"MatchAnyKeyword":"0xFFFFFFFFFFFFFFFF","MatchAllKeyword":"0x0","EventIds":[],"ExcludeEventIds":false}' \
+  '' -- providers --format jsonl --parse "Microsoft-Windows-Kernel-File"
+expect "parse with kernel" 2 '' \
+  'etwcat: providers: --kernel and --parse cannot be combined (--parse reads one provider string; --kernel lists the kernel flags)' \
+  -- providers --kernel --parse "Microsoft-Windows-Kernel-File"
 expect "parse event ID out of range" 2 '' \
   'etwcat: provider "Microsoft-Windows-Kernel-File::70000": event ID "70000" in "70000" is out of range (0-65535)' \
   -- providers --parse "Microsoft-Windows-Kernel-File::70000"

@@ -91,6 +91,35 @@ TEST_CASE("provider_writer: text listings are aligned columns") {
         std::string::npos);
 }
 
+TEST_CASE("#9: a parsed provider as aligned text, as logman shows a session's providers") {
+  auto text_of = [](const std::string& provider_text) {
+    std::string out;
+    etwcat::formats::append_provider_text(out, etwcat::provider::parse_provider(provider_text, {}));
+    return out;
+  };
+  CHECK(text_of("Microsoft-Windows-Kernel-File:10:1,2,3:0x42:0x1337") ==
+        "Name:             Microsoft-Windows-Kernel-File\n"
+        "Guid:             {EDD08927-9CC4-4E65-B970-C2560FB5C289}\n"
+        "Level:            10\n"
+        "MatchAnyKeyword:  0x42\n"
+        "MatchAllKeyword:  0x1337\n"
+        "EventIds:         1,2,3\n");
+  // Defaults: every level and keyword, no ID filter. A bare GUID has no name to show.
+  CHECK(text_of("{45d8cccd-539f-4b72-a8b7-5c683142609a}") ==
+        "Guid:             {45D8CCCD-539F-4B72-A8B7-5C683142609A}\n"
+        "Level:            255\n"
+        "MatchAnyKeyword:  0xFFFFFFFFFFFFFFFF\n"
+        "MatchAllKeyword:  0x0\n"
+        "EventIds:         all\n");
+  CHECK(text_of("Microsoft-Windows-DNS-Client:info:!3008,3020-3022") ==
+        "Name:             Microsoft-Windows-DNS-Client\n"
+        "Guid:             {1C95126E-7EEA-49A9-A3FE-A378B03DDB4D}\n"
+        "Level:            4 (information)\n"
+        "MatchAnyKeyword:  0xFFFFFFFFFFFFFFFF\n"
+        "MatchAllKeyword:  0x0\n"
+        "ExcludeEventIds:  3008,3020,3021,3022\n");
+}
+
 TEST_CASE("json: strings are escaped and invalid UTF-8 replaced") {
   std::string out;
   etwcat::formats::append_json_string(out, "a\"b\\c\n\x01\x7F\xC3\xA9\xFFz");

@@ -143,9 +143,6 @@ TEST_CASE("provider_parser: malformed GUIDs are rejected") {
         "provider \"45d8cccd539f4b72a8b75c683142609a\": unknown provider name "
         "\"45d8cccd539f4b72a8b75c683142609a\" (not in the built-in table; give its GUID, or "
         "*45d8cccd539f4b72a8b75c683142609a for an EventSource/TraceLogging provider)");
-  CHECK(error_of("") ==
-        "provider \"\": empty name (give a provider name, a GUID or "
-        "*EventSourceName)");
 }
 
 TEST_CASE("provider_parser: level names, any case") {
@@ -256,6 +253,12 @@ TEST_CASE("provider_parser: every error names the string, the field and the bad 
   CHECK(error_of("Nope:300") ==
         "provider \"Nope:300\": unknown provider name \"Nope\" (not in the built-in table; give "
         "its GUID, or *Nope for an EventSource/TraceLogging provider)");
+}
+
+TEST_CASE("#9: an empty provider string is an error of its own") {
+  CHECK(error_of("") ==
+        "provider \"\": empty provider string (give "
+        "Name[:Level[:EventIDs[:MatchAnyKeyword[:MatchAllKeyword]]]])");
 }
 
 TEST_CASE("#9: an event ID above 65535 is out of range, not \"not a number\"") {
