@@ -158,6 +158,9 @@ if [ -d "$corpus" ]; then
   [ "$n" = 100753 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL diaghub -o: $n lines"; }
   name=$("$etwcat" dump "$corpus/perfview/SelfDescribingSingleEvent.etl" | grep -c '"Provider":{"Name":"MySource"')
   [ "$name" = 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL TraceLogging provider name: $name"; }
+  # Without --manifest the built-in table names the CLR's private provider.
+  n=$("$etwcat" dump "$corpus/perfview/net.4.5.2.x64.etl" | grep -c '"Provider":{"Name":"Microsoft-Windows-DotNETRuntimePrivate","Guid":"{763FD754-7086-4DFE-95EB-C01A46FAF4CA}"}')
+  [ "$n" = 1627 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL DotNETRuntimePrivate named: $n"; }
 else
   echo "no corpus (\$ETWCAT_CORPUS or ../shared/corpus): dump checks skipped"
 fi
