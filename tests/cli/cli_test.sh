@@ -139,6 +139,13 @@ if [ -d "$corpus" ]; then
   [ "$summary" = '{"Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/FastSend","Count":289,"Decoded":289
 {"Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/Parse","Count":291,"Decoded":291' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary with manifest: $summary"; }
+  # Rows in natural order, text and JSON alike: EventID(2) before EventID(10).
+  order=$("$etwcat" dump --summary --format text "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
+  [ "$order" = 'EventID(1) EventID(2) EventID(3) EventID(4) EventID(5) EventID(8) EventID(9) EventID(10) EventID(12) EventID(21) EventID(22) EventID(51) ' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary text order: $order"; }
+  order=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
+  [ "$order" = 'EventID(1) EventID(2) EventID(3) EventID(4) EventID(5) EventID(8) EventID(9) EventID(10) EventID(12) EventID(21) EventID(22) EventID(51) ' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary jsonl order: $order"; }
   tl=$("$etwcat" dump "$corpus/perfview/SelfDescribingSingleEvent.etl" | grep '"Name":"MySource"')
   [ "$tl" = '{"System":{"Provider":{"Name":"MySource","Guid":"{A61EA624-4944-55FC-C2A8-37838829438D}"},"EventID":3,"Version":0,"Level":{"Value":5,"Name":"Verbose"},"Task":{"Value":0},"Opcode":{"Value":0},"Keywords":{"Mask":"0x0"},"Channel":{"Value":11},"EventName":"TestEvent","TimeCreated":{"SystemTime":"2022-04-20T21:27:16.5904094Z"},"Execution":{"ProcessID":111592,"ThreadID":52284,"ProcessorID":1,"KernelTime":1,"UserTime":2}},"EventData":{"a":{"b":"Hello","c":"World!"}}}' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL TraceLogging struct: $tl"; }
