@@ -1,5 +1,6 @@
-// Text columns for people, or JSON lines: {"File":…} per input, then
-// {"Provider":…,"EventName":…,"Count":…,"First":…,"Last":…} per event name, then {"Total":…}.
+// Text columns for people, or JSON lines whose first member "Type" tells the three shapes
+// apart: {"Type":"File","File":…} per input, then {"Type":"Event","Provider":…,"EventName":…,
+// "Count":…,"First":…,"Last":…} per event name, then {"Type":"Total","Total":{…}}.
 #include "formats/summary_writer.h"
 
 #include <fmt/format.h>
@@ -96,7 +97,7 @@ void summary_writer::finish(const summary& totals) {
   std::string& out = sink_.buffer();
   if (format_ == summary_format::jsonl) {
     for (const auto& source : info_.sources) {
-      out += "{\"File\":";
+      out += "{\"Type\":\"File\",\"File\":";
       append_json_string(out, source.name);
       out += fmt::format(
           ",\"OSBuild\":{},\"Processors\":{},\"PointerSize\":{},\"Buffers\":{},"
@@ -108,7 +109,7 @@ void summary_writer::finish(const summary& totals) {
           source_stats(source.index).decoded, source_stats(source.index).decode_errors);
     }
     for (const auto& [k, s] : events_) {
-      out += "{\"Provider\":";
+      out += "{\"Type\":\"Event\",\"Provider\":";
       append_json_string(out, k.provider);
       out += ",\"EventName\":";
       append_json_string(out, k.event_name);
@@ -121,8 +122,8 @@ void summary_writer::finish(const summary& totals) {
       out += "}\n";
     }
     out += fmt::format(
-        "{{\"Total\":{{\"Records\":{},\"Events\":{},\"EventsLost\":{},\"Diagnostics\":{},"
-        "\"DecodeErrors\":{}}}}}\n",
+        "{{\"Type\":\"Total\",\"Total\":{{\"Records\":{},\"Events\":{},\"EventsLost\":{},"
+        "\"Diagnostics\":{},\"DecodeErrors\":{}}}}}\n",
         totals.records_read, totals.events_written, totals.events_lost, totals.diagnostics,
         totals.decode_errors);
   } else {

@@ -132,12 +132,12 @@ if [ -d "$corpus" ]; then
   [ "$clr" = '2016-08-17T23:30:22.0688637Z Microsoft-Windows-DotNETRuntimeRundown Loader/ModuleDCStop pid=688 tid=4336 cpu=0 id=154 version=2 level=Information task=2 opcode=36 keywords=0x20000008 ModuleID=0x17BD0128 AssemblyID=0x13D66240 ModuleFlags=Manifest Reserved1=0 ModuleILPath=D:\PROGRAM FILES (X86)\MICROSOFT VISUAL STUDIO 15.0\COMMON7\IDE\EXTENSIONS\FRH4KDOG.VTE\Microsoft.VisualStudio.Services.Client.dll ModuleNativePath= ClrInstanceID=39 ManagedPdbSignature={DB98EAE8-8ABC-40A8-B375-433FE44CAF70} ManagedPdbAge=1 ManagedPdbBuildPath=D:\v2.0\A1\_work\4\obj\Release.AnyCPU\Vssf.InteractiveClient\MS.VS.Services.Client\Microsoft.VisualStudio.Services.Client.pdb NativePdbSignature={00000000-0000-0000-0000-000000000000} NativePdbAge=0 NativePdbBuildPath=' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL smallEtlFile with the CLR manifest: $clr"; }
   summary=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep '"EventName":"EventID(2)"')
-  [ "$summary" = '{"Provider":"Microsoft-Windows-HttpService","EventName":"EventID(2)","Count":291,"Decoded":0,"First":"2011-01-23T22:07:27.2266291Z","Last":"2011-01-23T22:07:56.4894400Z"}' ] \
+  [ "$summary" = '{"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"EventID(2)","Count":291,"Decoded":0,"First":"2011-01-23T22:07:27.2266291Z","Last":"2011-01-23T22:07:56.4894400Z"}' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary: $summary"; }
   # With its manifest: events 2 (Parse) and 12 (FastSend) all decode.
   summary=$("$etwcat" dump --summary --format jsonl --manifest "$corpus/tx/HTTP_Server.man" "$corpus/tx/HTTP_Server.etl" | grep -E '"EventName":"HTTP Request Trace Task/(Parse|FastSend)"' | sed 's/,"First".*//')
-  [ "$summary" = '{"Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/FastSend","Count":289,"Decoded":289
-{"Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/Parse","Count":291,"Decoded":291' ] \
+  [ "$summary" = '{"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/FastSend","Count":289,"Decoded":289
+{"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/Parse","Count":291,"Decoded":291' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary with manifest: $summary"; }
   # Rows in natural order, text and JSON alike: EventID(2) before EventID(10).
   order=$("$etwcat" dump --summary --format text "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
@@ -146,6 +146,10 @@ if [ -d "$corpus" ]; then
   order=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
   [ "$order" = 'EventID(1) EventID(2) EventID(3) EventID(4) EventID(5) EventID(8) EventID(9) EventID(10) EventID(12) EventID(21) EventID(22) EventID(51) ' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary jsonl order: $order"; }
+  # The three JSON shapes say which they are, in their first member.
+  types=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | sed 's/^{"Type":"\([A-Za-z]*\)".*/\1/' | uniq -c | tr -s ' \n' ' ')
+  [ "$types" = ' 1 File 13 Event 1 Total ' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary types: $types"; }
   tl=$("$etwcat" dump "$corpus/perfview/SelfDescribingSingleEvent.etl" | grep '"Name":"MySource"')
   [ "$tl" = '{"System":{"Provider":{"Name":"MySource","Guid":"{A61EA624-4944-55FC-C2A8-37838829438D}"},"EventID":3,"Version":0,"Level":{"Value":5,"Name":"Verbose"},"Task":{"Value":0},"Opcode":{"Value":0},"Keywords":{"Mask":"0x0"},"Channel":{"Value":11},"EventName":"TestEvent","TimeCreated":{"SystemTime":"2022-04-20T21:27:16.5904094Z"},"Execution":{"ProcessID":111592,"ThreadID":52284,"ProcessorID":1,"KernelTime":1,"UserTime":2}},"EventData":{"a":{"b":"Hello","c":"World!"}}}' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL TraceLogging struct: $tl"; }

@@ -1,8 +1,9 @@
 // Tests for formats/summary_writer.h: rows in natural order (EventID(2) before EventID(10)),
-// on made-up names and on a real capture.
+// and JSON lines that say which of the three shapes they are, on a real capture.
 #include "formats/summary_writer.h"
 
 #include <doctest/doctest.h>
+#include <simdjson.h>
 
 #include <cstdio>
 #include <string>
@@ -155,5 +156,35 @@ TEST_SUITE("corpus") {
         "EventID(10), EventID(12), EventID(21), EventID(22), EventID(51), EventTrace";
     CHECK(json_event_names(summarize_http_server(summary_format::jsonl)) == order);
     CHECK(text_event_names(summarize_http_server(summary_format::text), " / ") == order);
+  }
+
+  TEST_CASE("#9: summary_writer: each JSON line names its shape in a leading Type member") {
+    ETWCAT_REQUIRE_CORPUS();
+    const auto lines = lines_of(summarize_http_server(summary_format::jsonl));
+    REQUIRE(lines.size() == 15);  // one file, 13 event names, the total
+    CHECK(
+        lines.front() ==
+        R"j({"Type":"File","File":"tx/HTTP_Server.etl","OSBuild":7601,"Processors":4,)j"
+        R"j("PointerSize":8,"Buffers":36,"EventsLost":0,"BuffersLost":0,)j"
+        R"j("StartTime":"2011-01-23T22:06:37.4768585Z","EndTime":"2011-01-23T22:08:26.8467320Z",)j"
+        R"j("Events":2042,"Decoded":1,"DecodeErrors":0})j");
+    CHECK(
+        lines[2] ==
+        R"j({"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"EventID(2)",)j"
+        R"j("Count":291,"Decoded":0,"First":"2011-01-23T22:07:27.2266291Z",)j"
+        R"j("Last":"2011-01-23T22:07:56.4894400Z"})j");
+    CHECK(lines.back() ==
+          R"j({"Type":"Total","Total":{"Records":2042,"Events":2042,"EventsLost":0,)j"
+          R"j("Diagnostics":0,"DecodeErrors":0}})j");
+    // Every line is JSON whose first member is Type, and the shapes come in order.
+    simdjson::dom::parser parser;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      CAPTURE(lines[i]);
+      simdjson::dom::object object = parser.parse(simdjson::padded_string(lines[i]));
+      auto first = *object.begin();
+      CHECK(first.key == "Type");
+      const std::string_view want = i == 0 ? "File" : i + 1 == lines.size() ? "Total" : "Event";
+      CHECK(std::string_view(first.value) == want);
+    }
   }
 }
