@@ -2,6 +2,7 @@
 #include "formats/provider_writer.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -30,6 +31,28 @@ void append_provider_json(std::string& out, const provider::provider& parsed) {
   out += "],\"ExcludeEventIds\":";
   out += parsed.exclude_event_ids ? "true" : "false";
   out.push_back('}');
+}
+
+void append_provider_text(std::string& out, const provider::provider& parsed) {
+  // The names the provider-string parser accepts for these levels.
+  constexpr std::string_view level_names[] = {"critical", "error", "warning", "information",
+                                              "verbose"};
+  auto line = [&out](std::string_view key, std::string_view value) {
+    out += fmt::format("{:<18}{}\n", fmt::format("{}:", key), value);
+  };
+  if (!parsed.name.empty()) line("Name", parsed.name);
+  line("Guid", parsed.id.to_string());
+  line("Level", parsed.level >= 1 && parsed.level <= 5
+                    ? fmt::format("{} ({})", parsed.level, level_names[parsed.level - 1])
+                    : std::to_string(parsed.level));
+  std::string hex;
+  append_hex(hex, parsed.match_any_keyword);
+  line("MatchAnyKeyword", hex);
+  hex.clear();
+  append_hex(hex, parsed.match_all_keyword);
+  line("MatchAllKeyword", hex);
+  line(parsed.exclude_event_ids ? "ExcludeEventIds" : "EventIds",
+       parsed.event_ids.empty() ? "all" : fmt::format("{}", fmt::join(parsed.event_ids, ",")));
 }
 
 std::string format_known_providers(listing_format format) {

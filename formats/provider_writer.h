@@ -15,6 +15,17 @@ enum class listing_format { text, jsonl };
 ///  "EventIds":[…],"ExcludeEventIds":false}
 void append_provider_json(std::string& out, const provider::provider& parsed);
 
+/// The same as aligned "Key:  value" lines, as `logman query -ets` shows a
+/// session's providers; a level 1-5 gets its name, an empty ID list reads "all",
+/// an exclude list is "ExcludeEventIds", and a name-less GUID has no Name line:
+///   Name:             Microsoft-Windows-Kernel-File
+///   Guid:             {EDD08927-9CC4-4E65-B970-C2560FB5C289}
+///   Level:            4 (information)
+///   MatchAnyKeyword:  0x42
+///   MatchAllKeyword:  0x0
+///   EventIds:         1,2,3
+void append_provider_text(std::string& out, const provider::provider& parsed);
+
 /// The built-in table: text columns "Name  {GUID}  description", or one
 /// {"Name","Guid","Description"} object per line.
 std::string format_known_providers(listing_format format);

@@ -1,5 +1,6 @@
-// Text columns for people, or JSON lines: {"File":…} per input, then
-// {"Provider":…,"EventName":…,"Count":…,"First":…,"Last":…} per event name, then {"Total":…}.
+// Text columns for people, or JSON lines whose first member "Type" tells the three shapes
+// apart: {"Type":"File","File":…} per input, then {"Type":"Event","Provider":…,"EventName":…,
+// "Count":…,"First":…,"Last":…} per event name, then {"Type":"Total","Total":{…}}.
 #include "formats/summary_writer.h"
 
 #include <fmt/format.h>
@@ -22,7 +23,48 @@ std::string share(std::uint64_t part, std::uint64_t whole) {
                                   100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// <0, 0 or >0 as `a` sorts before, with or after `b`, comparing digit runs by their value
+// and everything else byte by byte. A digit run meets a non-digit as its first digit would,
+// so the order stays consistent. 0 also for equal numbers written differently ("07", "7").
+int compare_natural(std::string_view a, std::string_view b) noexcept {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (!is_digit(a[i]) || !is_digit(b[j])) {
+      if (a[i] != b[j]) {
+        return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]) ? -1 : 1;
+      }
+      ++i;
+      ++j;
+      continue;
+    }
+    // Both at a number: skip leading zeros, then the longer run is larger, else the first
+    // differing digit decides; no conversion, so any length works.
+    while (i < a.size() && a[i] == '0') ++i;
+    while (j < b.size() && b[j] == '0') ++j;
+    std::size_t a_end = i, b_end = j;
+    while (a_end < a.size() && is_digit(a[a_end])) ++a_end;
+    while (b_end < b.size() && is_digit(b[b_end])) ++b_end;
+    if (a_end - i != b_end - j) return a_end - i < b_end - j ? -1 : 1;
+    if (int c = a.substr(i, a_end - i).compare(b.substr(j, b_end - j)); c != 0) return c;
+    i = a_end;
+    j = b_end;
+  }
+  if (i < a.size()) return 1;
+  if (j < b.size()) return -1;
+  return 0;
+}
+
 }  // namespace
+
+bool summary_writer::key_order::less(std::string_view a_provider, std::string_view a_name,
+                                     std::string_view b_provider,
+                                     std::string_view b_name) noexcept {
+  if (int c = compare_natural(a_provider, b_provider); c != 0) return c < 0;
+  if (int c = compare_natural(a_name, b_name); c != 0) return c < 0;
+  return std::pair(a_provider, a_name) < std::pair(b_provider, b_name);
+}
 
 void summary_writer::write(const event& e) {
   char guid_text[38];
@@ -55,7 +97,7 @@ void summary_writer::finish(const summary& totals) {
   std::string& out = sink_.buffer();
   if (format_ == summary_format::jsonl) {
     for (const auto& source : info_.sources) {
-      out += "{\"File\":";
+      out += "{\"Type\":\"File\",\"File\":";
       append_json_string(out, source.name);
       out += fmt::format(
           ",\"OSBuild\":{},\"Processors\":{},\"PointerSize\":{},\"Buffers\":{},"
@@ -67,7 +109,7 @@ void summary_writer::finish(const summary& totals) {
           source_stats(source.index).decoded, source_stats(source.index).decode_errors);
     }
     for (const auto& [k, s] : events_) {
-      out += "{\"Provider\":";
+      out += "{\"Type\":\"Event\",\"Provider\":";
       append_json_string(out, k.provider);
       out += ",\"EventName\":";
       append_json_string(out, k.event_name);
@@ -80,8 +122,8 @@ void summary_writer::finish(const summary& totals) {
       out += "}\n";
     }
     out += fmt::format(
-        "{{\"Total\":{{\"Records\":{},\"Events\":{},\"EventsLost\":{},\"Diagnostics\":{},"
-        "\"DecodeErrors\":{}}}}}\n",
+        "{{\"Type\":\"Total\",\"Total\":{{\"Records\":{},\"Events\":{},\"EventsLost\":{},"
+        "\"Diagnostics\":{},\"DecodeErrors\":{}}}}}\n",
         totals.records_read, totals.events_written, totals.events_lost, totals.diagnostics,
         totals.decode_errors);
   } else {

@@ -1,5 +1,6 @@
 // summary_writer: `etwcat dump --summary` — instead of events, one line per provider and
-// event name (count, first and last time) after the facts of each input's header.
+// event name (count, first and last time) after the facts of each input's header. Rows are
+// in natural order: digit runs compare as numbers, so EventID(2) comes before EventID(10).
 #pragma once
 
 #include <map>
@@ -31,14 +32,17 @@ class summary_writer final : public event_writer {
     std::string_view provider;
     std::string_view event_name;
   };
-  // Finds by views, so looking up an existing entry allocates nothing.
+  // Natural order of (provider, event name); names that differ only in how a number is written
+  // ("EventID(007)", "EventID(7)") fall back to plain text order, so they stay two rows. Finds
+  // by views, so looking up an existing entry allocates nothing.
   struct key_order {
     using is_transparent = void;
     template <class A, class B>
     bool operator()(const A& a, const B& b) const noexcept {
-      return std::pair<std::string_view, std::string_view>(a.provider, a.event_name) <
-             std::pair<std::string_view, std::string_view>(b.provider, b.event_name);
+      return less(a.provider, a.event_name, b.provider, b.event_name);
     }
+    static bool less(std::string_view a_provider, std::string_view a_name,
+                     std::string_view b_provider, std::string_view b_name) noexcept;
   };
   struct stats {
     std::uint64_t count = 0;

@@ -42,10 +42,12 @@ bool underscores_ok(std::string_view s) noexcept {
   return saw != '_';
 }
 
-}  // namespace
+enum class scan_status { ok, not_a_number, out_of_range };
 
-std::optional<std::uint64_t> parse_go_uint(std::string_view text, int bits) noexcept {
-  if (text.empty() || bits <= 0 || bits > 64) return std::nullopt;
+// Reads every character, also past an overflow, so that a too-large number
+// and text that is no number stay apart (Go's ErrRange and ErrSyntax).
+scan_status scan_go_uint(std::string_view text, int bits, std::uint64_t& value) noexcept {
+  if (text.empty() || bits <= 0 || bits > 64) return scan_status::not_a_number;
   std::string_view digits = text;
   unsigned base = 10;
   if (digits[0] == '0') {
@@ -64,20 +66,37 @@ std::optional<std::uint64_t> parse_go_uint(std::string_view text, int bits) noex
     }
   }
   const std::uint64_t max = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
-  std::uint64_t value = 0;
+  value = 0;
   bool underscores = false;
+  bool overflow = false;
   for (char c : digits) {
     if (c == '_') {
       underscores = true;
       continue;
     }
     unsigned d = static_cast<unsigned>(digit_value(c));
-    if (d >= base) return std::nullopt;
-    if (value > (max - d) / base) return std::nullopt;  // would pass `bits`
+    if (d >= base) return scan_status::not_a_number;
+    if (overflow || value > (max - d) / base) {
+      overflow = true;  // would pass `bits`; keep checking the syntax
+      continue;
+    }
     value = value * base + d;
   }
-  if (underscores && !underscores_ok(text)) return std::nullopt;
+  if (underscores && !underscores_ok(text)) return scan_status::not_a_number;
+  return overflow ? scan_status::out_of_range : scan_status::ok;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_go_uint(std::string_view text, int bits) noexcept {
+  std::uint64_t value = 0;
+  if (scan_go_uint(text, bits, value) != scan_status::ok) return std::nullopt;
   return value;
+}
+
+bool is_go_uint(std::string_view text) noexcept {
+  std::uint64_t value = 0;
+  return scan_go_uint(text, 64, value) != scan_status::not_a_number;
 }
 
 }  // namespace etwcat::provider

@@ -15,4 +15,9 @@ namespace etwcat::provider {
 ///   parse_go_uint("0x_FF", 8) == 255;  parse_go_uint("256", 8) == nullopt
 std::optional<std::uint64_t> parse_go_uint(std::string_view text, int bits) noexcept;
 
+/// True when `text` is an unsigned number in that syntax, however large: it
+/// tells "out of range" from "not a number" after parse_go_uint said no.
+///   is_go_uint("70000") == true;  is_go_uint("7x") == false
+bool is_go_uint(std::string_view text) noexcept;
+
 }  // namespace etwcat::provider

@@ -11,7 +11,7 @@ namespace etwcat::provider {
 struct kernel_flag {
   std::string_view name;         // goetw's spelling
   std::uint32_t value;           // EVENT_TRACE_FLAG_* bits
-  std::string_view logman_name;  // logman's spelling, when it differs in more than case
+  std::string_view logman_name;  // logman's spelling; empty when logman has none for this bit
   std::string_view description;
 };
 

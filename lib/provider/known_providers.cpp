@@ -1,6 +1,6 @@
 // The built-in table of well-known providers. GUIDs are facts taken from the
 // providers' own instrumentation manifests (Windows 11 build 26200 dumps,
-// PowerShell's and Sysmon's manifests); names are the registered ones.
+// PowerShell's, Sysmon's and the CLR's ClrEtwAll.man); names are the registered ones.
 #include "lib/provider/known_providers.h"
 
 #include "lib/base/ascii.h"
@@ -96,9 +96,18 @@ constexpr known_provider table[] = {
     {"Microsoft-Windows-DotNETRuntimeRundown",
      {0xa669021c, 0xc450, 0x4609, {0xa0, 0x35, 0x5a, 0xf5, 0x9a, 0xf4, 0xdf, 0x18}},
      ".NET runtime rundown"},
+    {"Microsoft-Windows-DotNETRuntimePrivate",
+     {0x763fd754, 0x7086, 0x4dfe, {0x95, 0xeb, 0xc0, 0x1a, 0x46, 0xfa, 0xf4, 0xca}},
+     ".NET runtime private events (GC and loader details, PerfView's CLRPrivate)"},
+    {"Microsoft-Windows-DotNETRuntimeStress",
+     {0xcc2bcbba, 0x16b6, 0x4cf3, {0x89, 0x90, 0xd7, 0x4c, 0x2e, 0x8a, 0xf5, 0x00}},
+     ".NET runtime stress log"},
     {"Microsoft-Windows-WMI-Activity",
      {0x1418ef04, 0xb0b4, 0x4623, {0xbf, 0x7e, 0xd7, 0x4a, 0xb4, 0x7b, 0xbd, 0xaa}},
      "WMI operations"},
+    {"Microsoft-Windows-WinRM",
+     {0xa7975c8f, 0xac13, 0x49f1, {0x87, 0xda, 0x5a, 0x98, 0x4a, 0x4a, 0xb4, 0x17}},
+     "Windows Remote Management (WS-Management, PowerShell remoting)"},
     {"Microsoft-Windows-TaskScheduler",
      {0xde7b24ea, 0x73c8, 0x4a09, {0x98, 0x5d, 0x5b, 0xda, 0xdc, 0xfa, 0x90, 0x17}},
      "scheduled tasks"},

@@ -106,7 +106,8 @@ void parse_level(std::string_view field, provider& out, const failure& fail) {
 std::uint16_t parse_event_id(std::string_view text, std::string_view field, const failure& fail) {
   auto value = parse_go_uint(text, 16);
   if (!value) {
-    fail("event ID " + quoted(text) + " in " + quoted(field) + " is not a number (0-65535)");
+    fail("event ID " + quoted(text) + " in " + quoted(field) +
+         (is_go_uint(text) ? " is out of range (0-65535)" : " is not a number (0-65535)"));
   }
   return static_cast<std::uint16_t>(*value);
 }
@@ -157,6 +158,11 @@ std::uint64_t parse_keyword(std::string_view field, std::string_view which, cons
 
 provider parse_provider(std::string_view text, const name_resolver& resolver) {
   const failure fail(text);
+  // Say so for the whole string: "empty name" would point at a field the user never wrote.
+  if (text.empty()) {
+    fail(
+        "empty provider string (give Name[:Level[:EventIDs[:MatchAnyKeyword[:MatchAllKeyword]]]])");
+  }
   std::array<std::string_view, max_fields> fields{};
   std::size_t count = 0;
   std::size_t start = 0;

@@ -41,6 +41,37 @@ expect "parse unknown name" 2 '' \
 expect "parse bad level" 2 '' \
   'etwcat: provider "Microsoft-Windows-Kernel-File:300": level "300" is neither a number (0-255) nor a level name (critical, error, warning, information, verbose)' \
   -- providers --parse "Microsoft-Windows-Kernel-File:300"
+expect "parse empty string" 2 '' \
+  'etwcat: provider "": empty provider string (give Name[:Level[:EventIDs[:MatchAnyKeyword[:MatchAllKeyword]]]])' \
+  -- providers --parse ""
+expect "parse as text" 0 \
+  'Name:             Microsoft-Windows-Kernel-File
+Guid:             {EDD08927-9CC4-4E65-B970-C2560FB5C289}
+Level:            10
+MatchAnyKeyword:  0x42
+MatchAllKeyword:  0x1337
+EventIds:         1,2,3' \
+  '' -- providers --format text --parse "Microsoft-Windows-Kernel-File:10:1,2,3:0x42:0x1337"
+expect "parse as text, exclude list" 0 \
+  'Name:             Microsoft-Windows-DNS-Client
+Guid:             {1C95126E-7EEA-49A9-A3FE-A378B03DDB4D}
+Level:            4 (information)
+MatchAnyKeyword:  0xFFFFFFFFFFFFFFFF
+MatchAllKeyword:  0x0
+ExcludeEventIds:  3008,3020,3021,3022' \
+  '' -- providers --parse "Microsoft-Windows-DNS-Client:info:!3008,3020-3022" --format text
+expect "parse with explicit jsonl" 0 \
+  '{"Name":"Microsoft-Windows-Kernel-File","Guid":"{EDD08927-9CC4-4E65-B970-C2560FB5C289}","Level":255,"MatchAnyKeyword":"0xFFFFFFFFFFFFFFFF","MatchAllKeyword":"0x0","EventIds":[],"ExcludeEventIds":false}' \
+  '' -- providers --format jsonl --parse "Microsoft-Windows-Kernel-File"
+expect "parse with kernel" 2 '' \
+  'etwcat: providers: --kernel and --parse cannot be combined (--parse reads one provider string; --kernel lists the kernel flags)' \
+  -- providers --kernel --parse "Microsoft-Windows-Kernel-File"
+expect "parse event ID out of range" 2 '' \
+  'etwcat: provider "Microsoft-Windows-Kernel-File::70000": event ID "70000" in "70000" is out of range (0-65535)' \
+  -- providers --parse "Microsoft-Windows-Kernel-File::70000"
+expect "parse event ID not a number" 2 '' \
+  'etwcat: provider "Microsoft-Windows-Kernel-File::7x": event ID "7x" in "7x" is not a number (0-65535)' \
+  -- providers --parse "Microsoft-Windows-Kernel-File::7x"
 expect "unknown option" 2 '' \
   "etwcat: The following argument was not expected: --bogus
 Run \`etwcat --help\` for usage." -- providers --bogus
@@ -66,8 +97,16 @@ else
 fi
 expect "kernel jsonl first line" 0 '*' '' -- providers --kernel --format jsonl
 k=$("$etwcat" providers --kernel --format jsonl | head -1)
-[ "$k" = '{"Name":"Process","Value":"0x1","Description":"process start/end"}' ] \
+[ "$k" = '{"Name":"Process","Value":"0x1","Logman":"process","Description":"process start/end"}' ] \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL kernel jsonl: $k"; }
+# The logman column names every flag logman has a name for; FileIoInit stays blank, since
+# "fileio" here is FileIo.
+k=$("$etwcat" providers --kernel | grep -E '^(CSwitch|Profile|FileIo|FileIoInit) ')
+[ "$k" = 'CSwitch          0x00000010  cswitch           context switches
+Profile          0x01000000  profile           sampled CPU profile
+FileIo           0x02000000  fileiocompletion  file I/O (completion)
+FileIoInit       0x04000000  -                 file I/O start (logman: fileio)' ] \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL kernel text: $k"; }
 # A closed pipe is not an error.
 "$etwcat" providers --format jsonl | head -1 >/dev/null
 [ "${PIPESTATUS[0]}" = 0 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL broken pipe exit ${PIPESTATUS[0]}"; }
@@ -93,13 +132,24 @@ if [ -d "$corpus" ]; then
   [ "$clr" = '2016-08-17T23:30:22.0688637Z Microsoft-Windows-DotNETRuntimeRundown Loader/ModuleDCStop pid=688 tid=4336 cpu=0 id=154 version=2 level=Information task=2 opcode=36 keywords=0x20000008 ModuleID=0x17BD0128 AssemblyID=0x13D66240 ModuleFlags=Manifest Reserved1=0 ModuleILPath=D:\PROGRAM FILES (X86)\MICROSOFT VISUAL STUDIO 15.0\COMMON7\IDE\EXTENSIONS\FRH4KDOG.VTE\Microsoft.VisualStudio.Services.Client.dll ModuleNativePath= ClrInstanceID=39 ManagedPdbSignature={DB98EAE8-8ABC-40A8-B375-433FE44CAF70} ManagedPdbAge=1 ManagedPdbBuildPath=D:\v2.0\A1\_work\4\obj\Release.AnyCPU\Vssf.InteractiveClient\MS.VS.Services.Client\Microsoft.VisualStudio.Services.Client.pdb NativePdbSignature={00000000-0000-0000-0000-000000000000} NativePdbAge=0 NativePdbBuildPath=' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL smallEtlFile with the CLR manifest: $clr"; }
   summary=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep '"EventName":"EventID(2)"')
-  [ "$summary" = '{"Provider":"Microsoft-Windows-HttpService","EventName":"EventID(2)","Count":291,"Decoded":0,"First":"2011-01-23T22:07:27.2266291Z","Last":"2011-01-23T22:07:56.4894400Z"}' ] \
+  [ "$summary" = '{"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"EventID(2)","Count":291,"Decoded":0,"First":"2011-01-23T22:07:27.2266291Z","Last":"2011-01-23T22:07:56.4894400Z"}' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary: $summary"; }
   # With its manifest: events 2 (Parse) and 12 (FastSend) all decode.
   summary=$("$etwcat" dump --summary --format jsonl --manifest "$corpus/tx/HTTP_Server.man" "$corpus/tx/HTTP_Server.etl" | grep -E '"EventName":"HTTP Request Trace Task/(Parse|FastSend)"' | sed 's/,"First".*//')
-  [ "$summary" = '{"Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/FastSend","Count":289,"Decoded":289
-{"Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/Parse","Count":291,"Decoded":291' ] \
+  [ "$summary" = '{"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/FastSend","Count":289,"Decoded":289
+{"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/Parse","Count":291,"Decoded":291' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary with manifest: $summary"; }
+  # Rows in natural order, text and JSON alike: EventID(2) before EventID(10).
+  order=$("$etwcat" dump --summary --format text "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
+  [ "$order" = 'EventID(1) EventID(2) EventID(3) EventID(4) EventID(5) EventID(8) EventID(9) EventID(10) EventID(12) EventID(21) EventID(22) EventID(51) ' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary text order: $order"; }
+  order=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
+  [ "$order" = 'EventID(1) EventID(2) EventID(3) EventID(4) EventID(5) EventID(8) EventID(9) EventID(10) EventID(12) EventID(21) EventID(22) EventID(51) ' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary jsonl order: $order"; }
+  # The three JSON shapes say which they are, in their first member.
+  types=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | sed 's/^{"Type":"\([A-Za-z]*\)".*/\1/' | uniq -c | tr -s ' \n' ' ')
+  [ "$types" = ' 1 File 13 Event 1 Total ' ] \
+    && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary types: $types"; }
   tl=$("$etwcat" dump "$corpus/perfview/SelfDescribingSingleEvent.etl" | grep '"Name":"MySource"')
   [ "$tl" = '{"System":{"Provider":{"Name":"MySource","Guid":"{A61EA624-4944-55FC-C2A8-37838829438D}"},"EventID":3,"Version":0,"Level":{"Value":5,"Name":"Verbose"},"Task":{"Value":0},"Opcode":{"Value":0},"Keywords":{"Mask":"0x0"},"Channel":{"Value":11},"EventName":"TestEvent","TimeCreated":{"SystemTime":"2022-04-20T21:27:16.5904094Z"},"Execution":{"ProcessID":111592,"ThreadID":52284,"ProcessorID":1,"KernelTime":1,"UserTime":2}},"EventData":{"a":{"b":"Hello","c":"World!"}}}' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL TraceLogging struct: $tl"; }
@@ -119,6 +169,9 @@ if [ -d "$corpus" ]; then
   [ "$n" = 100753 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL diaghub -o: $n lines"; }
   name=$("$etwcat" dump "$corpus/perfview/SelfDescribingSingleEvent.etl" | grep -c '"Provider":{"Name":"MySource"')
   [ "$name" = 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL TraceLogging provider name: $name"; }
+  # Without --manifest the built-in table names the CLR's private provider.
+  n=$("$etwcat" dump "$corpus/perfview/net.4.5.2.x64.etl" | grep -c '"Provider":{"Name":"Microsoft-Windows-DotNETRuntimePrivate","Guid":"{763FD754-7086-4DFE-95EB-C01A46FAF4CA}"}')
+  [ "$n" = 1627 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL DotNETRuntimePrivate named: $n"; }
 
   # --- #9: the command-line contract: never destroy data, never report success after a failure.
   scratch=$(mktemp -d)

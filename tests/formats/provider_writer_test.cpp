@@ -75,18 +75,49 @@ TEST_CASE("provider_writer: listings as JSON lines, one valid object per entry")
 
   std::string flags = etwcat::formats::format_kernel_flags(listing_format::jsonl);
   CHECK(count_lines(flags) == etwcat::provider::kernel_flags().size());
-  CHECK(flags.rfind(R"({"Name":"Process","Value":"0x1","Description":"process start/end"})", 0) ==
-        0);
+  CHECK(
+      flags.rfind(
+          R"({"Name":"Process","Value":"0x1","Logman":"process","Description":"process start/end"})",
+          0) == 0);
   CHECK(flags.find(R"({"Name":"ImageLoad","Value":"0x4","Logman":"img",)") != std::string::npos);
 }
 
 TEST_CASE("provider_writer: text listings are aligned columns") {
   std::string flags = etwcat::formats::format_kernel_flags(listing_format::text);
-  CHECK(flags.rfind("Process          0x00000001  -                 process start/end\n", 0) == 0);
+  CHECK(flags.rfind("Process          0x00000001  process           process start/end\n", 0) == 0);
   std::string providers = etwcat::formats::format_known_providers(listing_format::text);
   CHECK(providers.rfind("Microsoft-Windows-Kernel-Process ", 0) == 0);
   CHECK(providers.find("{22FB2CD6-0E7B-422B-A0C7-2FAD1FD0E716}  process, thread and image") !=
         std::string::npos);
+}
+
+TEST_CASE("#9: a parsed provider as aligned text, as logman shows a session's providers") {
+  auto text_of = [](const std::string& provider_text) {
+    std::string out;
+    etwcat::formats::append_provider_text(out, etwcat::provider::parse_provider(provider_text, {}));
+    return out;
+  };
+  CHECK(text_of("Microsoft-Windows-Kernel-File:10:1,2,3:0x42:0x1337") ==
+        "Name:             Microsoft-Windows-Kernel-File\n"
+        "Guid:             {EDD08927-9CC4-4E65-B970-C2560FB5C289}\n"
+        "Level:            10\n"
+        "MatchAnyKeyword:  0x42\n"
+        "MatchAllKeyword:  0x1337\n"
+        "EventIds:         1,2,3\n");
+  // Defaults: every level and keyword, no ID filter. A bare GUID has no name to show.
+  CHECK(text_of("{45d8cccd-539f-4b72-a8b7-5c683142609a}") ==
+        "Guid:             {45D8CCCD-539F-4B72-A8B7-5C683142609A}\n"
+        "Level:            255\n"
+        "MatchAnyKeyword:  0xFFFFFFFFFFFFFFFF\n"
+        "MatchAllKeyword:  0x0\n"
+        "EventIds:         all\n");
+  CHECK(text_of("Microsoft-Windows-DNS-Client:info:!3008,3020-3022") ==
+        "Name:             Microsoft-Windows-DNS-Client\n"
+        "Guid:             {1C95126E-7EEA-49A9-A3FE-A378B03DDB4D}\n"
+        "Level:            4 (information)\n"
+        "MatchAnyKeyword:  0xFFFFFFFFFFFFFFFF\n"
+        "MatchAllKeyword:  0x0\n"
+        "ExcludeEventIds:  3008,3020,3021,3022\n");
 }
 
 TEST_CASE("json: strings are escaped and invalid UTF-8 replaced") {

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+using etwcat::provider::is_go_uint;
 using etwcat::provider::parse_go_uint;
 
 TEST_CASE("go_number: decimal, hex, binary, octal") {
@@ -49,4 +50,14 @@ TEST_CASE("go_number: rejects what Go rejects") {
   CHECK_FALSE(parse_go_uint(" 1", 64));
   CHECK_FALSE(parse_go_uint("1.0", 64));
   CHECK_FALSE(parse_go_uint("abc", 64));
+}
+
+TEST_CASE("go_number: a number too large is still a number") {
+  CHECK(is_go_uint("70000"));
+  CHECK(is_go_uint("0x1_0000"));
+  CHECK(is_go_uint("99999999999999999999999"));
+  CHECK_FALSE(is_go_uint("7x"));
+  CHECK_FALSE(is_go_uint("99999999999999999999999x"));
+  CHECK_FALSE(is_go_uint("1__0"));
+  CHECK_FALSE(is_go_uint(""));
 }

@@ -143,9 +143,6 @@ TEST_CASE("provider_parser: malformed GUIDs are rejected") {
         "provider \"45d8cccd539f4b72a8b75c683142609a\": unknown provider name "
         "\"45d8cccd539f4b72a8b75c683142609a\" (not in the built-in table; give its GUID, or "
         "*45d8cccd539f4b72a8b75c683142609a for an EventSource/TraceLogging provider)");
-  CHECK(error_of("") ==
-        "provider \"\": empty name (give a provider name, a GUID or "
-        "*EventSourceName)");
 }
 
 TEST_CASE("provider_parser: level names, any case") {
@@ -231,9 +228,9 @@ TEST_CASE("provider_parser: every error names the string, the field and the bad 
   CHECK(error_of(kf + ":4:1,") == "provider \"" + kf + ":4:1,\": empty event ID in \"1,\"");
   CHECK(error_of(kf + ":4:1,x") ==
         "provider \"" + kf + ":4:1,x\": event ID \"x\" in \"1,x\" is not a number (0-65535)");
-  CHECK(error_of(kf + ":4:65536") == "provider \"" + kf +
-                                         ":4:65536\": event ID \"65536\" in \"65536\" is not a "
-                                         "number (0-65535)");
+  CHECK(error_of(kf + ":4:65536") ==
+        "provider \"" + kf +
+            ":4:65536\": event ID \"65536\" in \"65536\" is out of range (0-65535)");
   CHECK(error_of(kf + ":4:20-10") ==
         "provider \"" + kf + ":4:20-10\": event ID range \"20-10\" runs backwards");
   CHECK(error_of(kf + ":4:1-") ==
@@ -256,4 +253,30 @@ TEST_CASE("provider_parser: every error names the string, the field and the bad 
   CHECK(error_of("Nope:300") ==
         "provider \"Nope:300\": unknown provider name \"Nope\" (not in the built-in table; give "
         "its GUID, or *Nope for an EventSource/TraceLogging provider)");
+}
+
+TEST_CASE("#9: an empty provider string is an error of its own") {
+  CHECK(error_of("") ==
+        "provider \"\": empty provider string (give "
+        "Name[:Level[:EventIDs[:MatchAnyKeyword[:MatchAllKeyword]]]])");
+}
+
+TEST_CASE("#9: an event ID above 65535 is out of range, not \"not a number\"") {
+  const std::string kf = kernel_file;
+  CHECK(error_of(kf + "::70000") ==
+        "provider \"" + kf +
+            "::70000\": event ID \"70000\" in \"70000\" is out of range (0-65535)");
+  CHECK(error_of(kf + "::1,0x10000-0x10001") ==
+        "provider \"" + kf +
+            "::1,0x10000-0x10001\": event ID \"0x10000\" in \"1,0x10000-0x10001\" is out of range "
+            "(0-65535)");
+  // Past 64 bits is still a number, only a larger one.
+  CHECK(error_of(kf + "::99999999999999999999999").find("is out of range (0-65535)") !=
+        std::string::npos);
+  // Text that is no number stays "not a number", also when its digits would overflow.
+  CHECK(error_of(kf + "::99999999999999999999999x").find("is not a number (0-65535)") !=
+        std::string::npos);
+  CHECK(error_of(kf + "::7_") ==
+        "provider \"" + kf + "::7_\": event ID \"7_\" in \"7_\" is not a number (0-65535)");
+  CHECK(parse(kf + "::65535").event_ids == std::vector<std::uint16_t>{65535});
 }
