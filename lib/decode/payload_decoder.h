@@ -18,9 +18,11 @@ namespace etwcat::decode {
 /// lengths), so decoding allocates nothing once warmed up.
 ///
 /// Printing decisions beyond TDH's documentation:
-/// * Value maps: a valuemap value prints as the entry's name; a bitmap value as the names of
-///   its set entries joined with "|", any bits no entry names appended as "0x…" hex. When no
-///   name applies (no match, or 0 without a zero entry) the number prints as it would unmapped.
+/// * Value maps: a mapped field (integer or boolean) is always a string, so that its JSON type
+///   follows from the schema: a valuemap value prints as the entry's name; a bitmap value as
+///   the names of its set entries joined with "|", any bits no entry names appended as one
+///   "0x…" part. When no name applies (no match, 0 without a zero entry, or a map the schema
+///   names but the trace never defined) the value prints as "0x…" (upper-case digits).
 /// * An array of int8/uint8 (OutType STRING) or ANSICHAR is one ANSI string, an array of
 ///   uint16 (OutType STRING) or UNICODECHAR one UTF-16 string, cut at the first NUL.
 /// * POINTER and SIZET print as hex unless the out type is a decimal one (UNSIGNEDLONG, PID…);

@@ -349,9 +349,28 @@ TEST_CASE("payload_decoder: value maps and bitmaps") {
   w.put(std::uint32_t{0}).put(std::uint32_t{0});
   const auto d = run(s, w.take());
   REQUIRE_MESSAGE(d.ok, d.error);
-  CHECK(d.json == R"("hit":"dynamic","miss":7,"bits":"HasInnerException|CLSCompliant",)"
-                  R"("leftover":"HasInnerException|Nested|0x100","unnamed":"0x100","zero":0,)"
+  // A mapped field is a string whatever its value: "0x…" when nothing names it.
+  CHECK(d.json == R"("hit":"dynamic","miss":"0x7","bits":"HasInnerException|CLSCompliant",)"
+                  R"("leftover":"HasInnerException|Nested|0x100","unnamed":"0x100","zero":"0x0",)"
                   R"("zero_named":"None")");
+}
+
+TEST_CASE("payload_decoder: mapped booleans and maps never defined are strings too") {
+  value_map answers;
+  answers.type = value_map::kind::value;
+  answers.entries = {{0, "No"}, {1, "Yes"}};
+  property yes = field("Yes", in_type::boolean), other = field("Other", in_type::boolean);
+  yes.map_name = other.map_name = "Answers";
+  yes.map = other.map = &answers;
+  // The schema names a map that no record defined (merged-trace metadata cut short).
+  property lost = field("Lost", in_type::uint32);
+  lost.map_name = "NeverDefined";
+  const auto s = schema_of({yes, other, lost, field("Plain", in_type::boolean)});
+  byte_writer w;
+  w.put(std::uint32_t{1}).put(std::uint32_t{2}).put(std::uint32_t{0x42}).put(std::uint32_t{2});
+  const auto d = run(s, w.take());
+  REQUIRE_MESSAGE(d.ok, d.error);
+  CHECK(d.json == R"("Yes":"Yes","Other":"0x2","Lost":"0x42","Plain":true)");
 }
 
 TEST_CASE("payload_decoder: a field past the end names the field and its offset") {
