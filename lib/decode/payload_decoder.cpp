@@ -554,6 +554,8 @@ class payload_decoder::reader {
       std::array<std::byte, 2> unit{static_cast<std::byte>(raw & 0xFF),
                                     static_cast<std::byte>(raw >> 8)};
       add_text(p, name, cut_at_nul(std::span(unit).first(size), size), size == 2);
+    } else if (size == 8 && names_bit_mask(p.name)) {
+      out_.add_hex(name, raw);  // a keyword mask declared UInt64 (schema.h)
     } else if (is_signed) {
       out_.add_signed(name, signed_value);
     } else {

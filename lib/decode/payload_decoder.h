@@ -26,7 +26,9 @@ namespace etwcat::decode {
 /// * An array of int8/uint8 (OutType STRING) or ANSICHAR is one ANSI string, an array of
 ///   uint16 (OutType STRING) or UNICODECHAR one UTF-16 string, cut at the first NUL.
 /// * POINTER and SIZET print as hex unless the out type is a decimal one (UNSIGNEDLONG, PID…);
-///   HEXINT*, WIN32ERROR, NTSTATUS, HRESULT, ERRORCODE and CODE_POINTER print as hex.
+///   HEXINT*, WIN32ERROR, NTSTATUS, HRESULT, ERRORCODE and CODE_POINTER print as hex, and so
+///   does a 64-bit integer otherwise decimal that names_bit_mask() (schema.h) calls a keyword
+///   mask ("keywords", "ProcessorMask").
 /// * A null WBEM SID prints as "", an invalid SYSTEMTIME as its 16 bytes (binary).
 /// * A string whose NUL is missing takes the rest of the payload (TDH tolerates this for the
 ///   last field); a fixed-length string is cut at its first NUL but consumes its full length.

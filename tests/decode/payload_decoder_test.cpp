@@ -373,6 +373,30 @@ TEST_CASE("payload_decoder: mapped booleans and maps never defined are strings t
   CHECK(d.json == R"("Yes":"Yes","Other":"0x2","Lost":"0x42","Plain":true)");
 }
 
+TEST_CASE("payload_decoder: 64-bit integers named as keyword masks print as hex") {
+  // EventSource manifests declare keyword masks plain UInt64; TDH-made manifests spell the
+  // default xs:unsignedLong. Counts and 32-bit fields stay numbers.
+  const auto s = schema_of({
+      field("keywords", in_type::uint64),
+      field("AttributesMask", in_type::uint64, out_type::unsigned_long),
+      field("OldFlags", in_type::int64),
+      with_count(field("MatchAnyKeyword", in_type::uint64), size_source::fixed, 2),
+      field("EventMask", in_type::uint32),
+      field("NumberOfULongPtrsInNodeMask", in_type::uint64),
+      field("occurenceFileTimeUtc", in_type::int64),
+  });
+  byte_writer w;
+  w.put(~std::uint64_t{0}).put(std::uint64_t{0x30}).put(std::int64_t{-1});
+  w.put(std::uint64_t{0x8000000000000000}).put(std::uint64_t{0});
+  w.put(std::uint32_t{0xF0}).put(std::uint64_t{3}).put(std::int64_t{130901521022992020});
+  const auto d = run(s, w.take());
+  REQUIRE_MESSAGE(d.ok, d.error);
+  CHECK(d.json == R"("keywords":"0xFFFFFFFFFFFFFFFF","AttributesMask":"0x30",)"
+                  R"("OldFlags":"0xFFFFFFFFFFFFFFFF",)"
+                  R"("MatchAnyKeyword":["0x8000000000000000","0x0"],"EventMask":240,)"
+                  R"("NumberOfULongPtrsInNodeMask":3,"occurenceFileTimeUtc":130901521022992020)");
+}
+
 TEST_CASE("payload_decoder: a field past the end names the field and its offset") {
   const auto s = schema_of({field("Pid", in_type::uint32), field("Base", in_type::uint64),
                             field("Name", in_type::unicode_string)});
