@@ -114,6 +114,10 @@ void append_hex_upper(std::string& out, std::uint64_t value) {
   }
 }
 
+// The schema gives the property a value map: its values print as names (`map` stays null when
+// the map's definition never arrived, so the name decides).
+bool has_map(const property& p) noexcept { return p.map != nullptr || !p.map_name.empty(); }
+
 // Where a value was read: the property, and its element index inside an array.
 struct frame {
   const property* field = nullptr;
@@ -287,7 +291,7 @@ class payload_decoder::reader {
       case in_type::int8:
       case in_type::uint8:
       case in_type::uint16:
-        return p.out == out_type::string && p.map == nullptr;
+        return p.out == out_type::string && !has_map(p);
       default:
         return false;
     }
@@ -484,49 +488,51 @@ class payload_decoder::reader {
     return true;
   }
 
-  // The name a value map gives `v`, appended to the arena; false when none applies.
-  bool add_mapped(const value_map& map, std::string_view name, std::uint64_t v) {
-    const std::size_t begin = out_.begin_text();
-    std::string& text = out_.arena();
-    if (map.type == value_map::kind::value) {
-      for (const auto& e : map.entries) {
+  // A mapped field is always a string, whatever its value (output-schema.md "Values"): the
+  // name a value map gives `v`; for a bitmap the names of its set bits joined with "|" and the
+  // bits no entry names as one "0x…" part; "0x…" alone when nothing names it (0 without a zero
+  // entry) or when the map the schema names never arrived (`map` null).
+  void add_mapped(const value_map* map, std::string_view name, std::uint64_t v) {
+    if (map != nullptr && (map->type == value_map::kind::value || v == 0)) {
+      for (const auto& e : map->entries) {
         if (e.value == v) {
           out_.add_string(name, e.name);
-          return true;
+          return;
         }
       }
-      return false;
     }
-    if (v == 0) {
-      for (const auto& e : map.entries) {
-        if (e.value == 0) {
-          out_.add_string(name, e.name);
-          return true;
-        }
-      }
-      return false;
+    if (map == nullptr || map->type == value_map::kind::value || v == 0) {
+      out_.add_hex(name, v);
+      return;
     }
+    const std::size_t begin = out_.begin_text();
+    std::string& text = out_.arena();
     std::uint64_t named = 0;
-    for (const auto& e : map.entries) {
+    for (const auto& e : map->entries) {
       if (e.value != 0 && (v & e.value) == e.value) {
         if (text.size() != begin) text.push_back('|');
         text.append(e.name);
         named |= e.value;
       }
     }
-    if (named == 0) return false;
+    if (named == 0) {
+      out_.add_hex(name, v);
+      return;
+    }
     if (const std::uint64_t rest = v & ~named; rest != 0) {
       text.append("|0x");
       append_hex_upper(text, rest);
     }
     out_.end_text(name, begin);
-    return true;
   }
 
   // An integer, printed as its out type says.
   void add_integer(const property& p, std::string_view name, std::uint64_t raw,
                    std::int64_t signed_value, bool is_signed, std::size_t size) {
-    if (p.map != nullptr && add_mapped(*p.map, name, raw)) return;
+    if (has_map(p)) {
+      add_mapped(p.map, name, raw);
+      return;
+    }
     const bool hex_in = p.in == in_type::hex_int32 || p.in == in_type::hex_int64 ||
                         p.in == in_type::pointer || p.in == in_type::size_t_;
     if (is_hex_out(p.out) || (hex_in && !is_decimal_out(p.out))) {
@@ -548,6 +554,8 @@ class payload_decoder::reader {
       std::array<std::byte, 2> unit{static_cast<std::byte>(raw & 0xFF),
                                     static_cast<std::byte>(raw >> 8)};
       add_text(p, name, cut_at_nul(std::span(unit).first(size), size), size == 2);
+    } else if (size == 8 && names_bit_mask(p.name)) {
+      out_.add_hex(name, raw);  // a keyword mask declared UInt64 (schema.h)
     } else if (is_signed) {
       out_.add_signed(name, signed_value);
     } else {
@@ -610,8 +618,11 @@ class payload_decoder::reader {
         if (!in_.read(v)) return past_end(start, 4);
         value = v;
         is_integer = true;
-        if (p.map != nullptr && add_mapped(*p.map, name, v)) return true;
-        out_.add_bool(name, v != 0);
+        if (has_map(p)) {
+          add_mapped(p.map, name, v);
+        } else {
+          out_.add_bool(name, v != 0);
+        }
         return true;
       }
       case in_type::float32: {

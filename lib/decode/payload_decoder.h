@@ -18,13 +18,17 @@ namespace etwcat::decode {
 /// lengths), so decoding allocates nothing once warmed up.
 ///
 /// Printing decisions beyond TDH's documentation:
-/// * Value maps: a valuemap value prints as the entry's name; a bitmap value as the names of
-///   its set entries joined with "|", any bits no entry names appended as "0x…" hex. When no
-///   name applies (no match, or 0 without a zero entry) the number prints as it would unmapped.
+/// * Value maps: a mapped field (integer or boolean) is always a string, so that its JSON type
+///   follows from the schema: a valuemap value prints as the entry's name; a bitmap value as
+///   the names of its set entries joined with "|", any bits no entry names appended as one
+///   "0x…" part. When no name applies (no match, 0 without a zero entry, or a map the schema
+///   names but the trace never defined) the value prints as "0x…" (upper-case digits).
 /// * An array of int8/uint8 (OutType STRING) or ANSICHAR is one ANSI string, an array of
 ///   uint16 (OutType STRING) or UNICODECHAR one UTF-16 string, cut at the first NUL.
 /// * POINTER and SIZET print as hex unless the out type is a decimal one (UNSIGNEDLONG, PID…);
-///   HEXINT*, WIN32ERROR, NTSTATUS, HRESULT, ERRORCODE and CODE_POINTER print as hex.
+///   HEXINT*, WIN32ERROR, NTSTATUS, HRESULT, ERRORCODE and CODE_POINTER print as hex, and so
+///   does a 64-bit integer otherwise decimal that names_bit_mask() (schema.h) calls a keyword
+///   mask ("keywords", "ProcessorMask").
 /// * A null WBEM SID prints as "", an invalid SYSTEMTIME as its 16 bytes (binary).
 /// * A string whose NUL is missing takes the rest of the payload (TDH tolerates this for the
 ///   last field); a fixed-length string is cut at its first NUL but consumes its full length.

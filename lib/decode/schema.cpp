@@ -1,7 +1,11 @@
-// schema: the rules every schema source shares.
+// schema: the rules every schema source shares (the count quirk) and every decoder applies
+// (the keyword-mask names).
 #include "lib/decode/schema.h"
 
+#include <array>
 #include <string_view>
+
+#include "lib/base/ascii.h"
 
 namespace etwcat::decode {
 namespace {
@@ -30,6 +34,12 @@ bool looks_like_count(std::string_view name) {
          name.starts_with("Num");
 }
 
+// `name` ends in `suffix` (lower case), ignoring the case of `name`.
+bool ends_with_ignoring_case(std::string_view name, std::string_view suffix) {
+  return name.size() >= suffix.size() &&
+         equals_ignoring_case(name.substr(name.size() - suffix.size()), suffix);
+}
+
 }  // namespace
 
 bool preceded_by_count_field(const std::vector<property>& properties, std::size_t index) {
@@ -37,6 +47,18 @@ bool preceded_by_count_field(const std::vector<property>& properties, std::size_
   const property& before = properties[index - 1];
   return !before.is_struct && is_integer(before.in) && before.count_from == size_source::none &&
          looks_like_count(before.name);
+}
+
+bool names_bit_mask(std::string_view field_name) noexcept {
+  static constexpr std::array<std::string_view, 4> suffixes = {"keyword", "keywords", "mask",
+                                                               "flags"};
+  if (field_name.size() >= 8 && equals_ignoring_case(field_name.substr(0, 8), "numberof")) {
+    return false;
+  }
+  for (std::string_view suffix : suffixes) {
+    if (ends_with_ignoring_case(field_name, suffix)) return true;
+  }
+  return false;
 }
 
 }  // namespace etwcat::decode

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lib/base/guid.h"
@@ -185,5 +186,13 @@ using schema_ptr = std::shared_ptr<const event_schema>;
 /// field: a scalar integer named like a count ("…Count", "NumberOf…", "Num…"). Every schema
 /// reader applies the same rule through this.
 bool preceded_by_count_field(const std::vector<property>& properties, std::size_t index);
+
+/// The keyword-mask rule of docs/output-schema.md "Values": true when a field so named holds a
+/// bit mask — its name ends in "Keyword", "Keywords", "Mask" or "Flags", in any case, and does
+/// not start with "NumberOf" (NumberOfULongPtrsInNodeMask counts). Every decoder prints a
+/// 64-bit integer that its schema leaves decimal as "0x…" when this says so: EventSource
+/// manifests declare keyword masks plain UInt64 (PerfView's ProviderEnableParameters
+/// `keywords`), and above 2^53 a JSON reader that parses numbers as doubles loses its bits.
+bool names_bit_mask(std::string_view field_name) noexcept;
 
 }  // namespace etwcat::decode

@@ -13,6 +13,7 @@
 #include "lib/base/net_address.h"
 #include "lib/base/time_format.h"
 #include "lib/base/unicode.h"
+#include "lib/decode/schema.h"
 #include "lib/etl/layout.h"
 #include "lib/event/record_event.h"
 
@@ -487,7 +488,9 @@ class payload_walker {
       default:
         break;
     }
-    if (is_signed) {
+    if (sizeof(T) == 8 && names_bit_mask(f.name)) {
+      out_.add_hex(name, raw);  // a keyword mask logged as a plain 64-bit integer (schema.h)
+    } else if (is_signed) {
       out_.add_signed(name, static_cast<std::int64_t>(static_cast<std::make_signed_t<T>>(v)));
     } else {
       out_.add_unsigned(name, raw);

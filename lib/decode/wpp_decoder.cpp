@@ -11,6 +11,7 @@
 #include "lib/base/net_address.h"
 #include "lib/base/time_format.h"
 #include "lib/base/unicode.h"
+#include "lib/decode/schema.h"
 #include "lib/etl/layout.h"
 #include "lib/event/record_event.h"
 
@@ -1030,8 +1031,11 @@ void wpp_decoder::add_field(const tmf_argument& a, const argument_value& v, even
   const char c = a.conversion;
   const bool hex_format = c == 'x' || c == 'X' || c == 'o' || c == 'p';
   if (is_plain_integer(a.type)) {
-    // The format decides signedness and base; the item type decides when it says nothing.
-    if (c == 'd' || c == 'i' || (is_signed_integer(a.type) && !hex_format && c != 'u')) {
+    // The format decides signedness and base; the item type decides when it says nothing. A
+    // 64-bit keyword mask is "0x…" whatever the format (schema.h), as in every decoder.
+    if (size == 8 && names_bit_mask(name)) {
+      out.add_hex(name, v.bits);
+    } else if (c == 'd' || c == 'i' || (is_signed_integer(a.type) && !hex_format && c != 'u')) {
       out.add_signed(name, sign_extended(v.bits, size));
     } else if (c == 'u' || (is_unsigned_integer(a.type) && !hex_format)) {
       out.add_unsigned(name, masked(v.bits, size));

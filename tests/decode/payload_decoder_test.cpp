@@ -349,9 +349,52 @@ TEST_CASE("payload_decoder: value maps and bitmaps") {
   w.put(std::uint32_t{0}).put(std::uint32_t{0});
   const auto d = run(s, w.take());
   REQUIRE_MESSAGE(d.ok, d.error);
-  CHECK(d.json == R"("hit":"dynamic","miss":7,"bits":"HasInnerException|CLSCompliant",)"
-                  R"("leftover":"HasInnerException|Nested|0x100","unnamed":"0x100","zero":0,)"
+  // A mapped field is a string whatever its value: "0x…" when nothing names it.
+  CHECK(d.json == R"("hit":"dynamic","miss":"0x7","bits":"HasInnerException|CLSCompliant",)"
+                  R"("leftover":"HasInnerException|Nested|0x100","unnamed":"0x100","zero":"0x0",)"
                   R"("zero_named":"None")");
+}
+
+TEST_CASE("payload_decoder: mapped booleans and maps never defined are strings too") {
+  value_map answers;
+  answers.type = value_map::kind::value;
+  answers.entries = {{0, "No"}, {1, "Yes"}};
+  property yes = field("Yes", in_type::boolean), other = field("Other", in_type::boolean);
+  yes.map_name = other.map_name = "Answers";
+  yes.map = other.map = &answers;
+  // The schema names a map that no record defined (merged-trace metadata cut short).
+  property lost = field("Lost", in_type::uint32);
+  lost.map_name = "NeverDefined";
+  const auto s = schema_of({yes, other, lost, field("Plain", in_type::boolean)});
+  byte_writer w;
+  w.put(std::uint32_t{1}).put(std::uint32_t{2}).put(std::uint32_t{0x42}).put(std::uint32_t{2});
+  const auto d = run(s, w.take());
+  REQUIRE_MESSAGE(d.ok, d.error);
+  CHECK(d.json == R"("Yes":"Yes","Other":"0x2","Lost":"0x42","Plain":true)");
+}
+
+TEST_CASE("payload_decoder: 64-bit integers named as keyword masks print as hex") {
+  // EventSource manifests declare keyword masks plain UInt64; TDH-made manifests spell the
+  // default xs:unsignedLong. Counts and 32-bit fields stay numbers.
+  const auto s = schema_of({
+      field("keywords", in_type::uint64),
+      field("AttributesMask", in_type::uint64, out_type::unsigned_long),
+      field("OldFlags", in_type::int64),
+      with_count(field("MatchAnyKeyword", in_type::uint64), size_source::fixed, 2),
+      field("EventMask", in_type::uint32),
+      field("NumberOfULongPtrsInNodeMask", in_type::uint64),
+      field("occurenceFileTimeUtc", in_type::int64),
+  });
+  byte_writer w;
+  w.put(~std::uint64_t{0}).put(std::uint64_t{0x30}).put(std::int64_t{-1});
+  w.put(std::uint64_t{0x8000000000000000}).put(std::uint64_t{0});
+  w.put(std::uint32_t{0xF0}).put(std::uint64_t{3}).put(std::int64_t{130901521022992020});
+  const auto d = run(s, w.take());
+  REQUIRE_MESSAGE(d.ok, d.error);
+  CHECK(d.json == R"("keywords":"0xFFFFFFFFFFFFFFFF","AttributesMask":"0x30",)"
+                  R"("OldFlags":"0xFFFFFFFFFFFFFFFF",)"
+                  R"("MatchAnyKeyword":["0x8000000000000000","0x0"],"EventMask":240,)"
+                  R"("NumberOfULongPtrsInNodeMask":3,"occurenceFileTimeUtc":130901521022992020)");
 }
 
 TEST_CASE("payload_decoder: a field past the end names the field and its offset") {

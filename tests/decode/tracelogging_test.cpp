@@ -635,6 +635,24 @@ TEST_CASE("tracelogging: every InType, and the OutTypes that change a value") {
   CHECK(testing::balanced(e));
 }
 
+TEST_CASE("tracelogging: 64-bit integers named as keyword masks print as hex") {
+  metadata_builder m("Masks");
+  byte_writer p;
+  m.field("Keywords", {0x0A});  // UINT64
+  p.put(std::uint64_t{0xF00000000000});
+  m.field("ProcessorMask", {0x89, 18});  // INT64 shown Unsigned: still a mask
+  p.put(std::uint64_t{0xFF});
+  m.field("Count", {0x0A});
+  p.put(std::uint64_t{1} << 60);
+  m.field("Flags", {0x08});  // UINT32: no precision to lose
+  p.put(std::uint32_t{6});
+  const decoded d = decode_payload(m.take(), p.take());
+  CHECK_MESSAGE(d.ok, d.error);
+  CHECK(json_members(d.data) ==
+        R"("Keywords":"0xF00000000000","ProcessorMask":"0xFF","Count":1152921504606846976,)"
+        R"("Flags":6)");
+}
+
 TEST_CASE("tracelogging: a truncated payload names the field and offset, earlier fields kept") {
   const bytes meta =
       metadata_builder("Ev").field("a", {0x08}).field("s", {0x01}).field("c", {0x0A}).take();

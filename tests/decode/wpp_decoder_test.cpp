@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/event_data_json.h"
 #include "lib/etl/file_reader.h"
 #include "lib/etl/trace_clock.h"
 #include "lib/event/record_event.h"
@@ -403,6 +404,25 @@ TEST_CASE("wpp_decoder: printf conversions follow the format, sizes the item typ
         "[    ab]");
   CHECK(format_payload("%10!x!", "s, ItemNTSTATUS -- 10\n", le32(0xC0000005)).message ==
         "c0000005");
+}
+
+TEST_CASE("wpp_decoder: a 64-bit keyword mask is a hex field whatever the format") {
+  // The message keeps the format's decimal; the field is "0x…" as in every decoder. (Item
+  // names point into the library, so it outlives the data here.)
+  const tmf_library tmf = library_of("%10!I64u! %11!I64u!",
+                                     "Session->KeywordMask, ItemULongLong -- 10\n"
+                                     "Session->Count, ItemULongLong -- 11\n");
+  wpp_decoder decoder;
+  event_data data;
+  std::string error;
+  REQUIRE_MESSAGE(
+      decoder.format(only_message(tmf), cat({le64(~0ull), le64(1ull << 60)}), 8, data, error),
+      error);
+  std::string json;
+  formats::append_event_data_members(json, data);
+  CHECK(json ==
+        R"("Message":"18446744073709551615 1152921504606846976","Function":"f",)"
+        R"("Session->KeywordMask":"0xFFFFFFFFFFFFFFFF","Session->Count":1152921504606846976)");
 }
 
 TEST_CASE("wpp_decoder: status codes, names and unknown codes") {
