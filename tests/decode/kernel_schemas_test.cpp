@@ -286,7 +286,7 @@ TEST_CASE("kernel_schemas: fields use TDH types for pointers, SIDs, strings, por
             ->length == 256);
 }
 
-TEST_CASE("kernel_schemas: newer versions get the newest layout, tolerant; others none") {
+TEST_CASE("kernel_schemas: newer versions get the newest layout, tolerant, others none") {
   const event_schema& v4 = schema(process_class, 1, 4);
   CHECK_FALSE(v4.allow_trailing_bytes);
   const event_schema& v9 = schema(process_class, 1, 9);
@@ -1114,7 +1114,7 @@ TEST_SUITE("corpus") {
     CHECK(num(ppdb, "TimeDateStamp") == 122699321);
   }
 
-  TEST_CASE("kernel_schemas: 32-bit log-file header of smallEtlFile.etl; WinSat blobs") {
+  TEST_CASE("kernel_schemas: 32-bit log-file header of smallEtlFile.etl, WinSat blobs") {
     ETWCAT_REQUIRE_CORPUS();
     std::optional<event_data> header;
     etl::header_kind kind = etl::header_kind::system64;

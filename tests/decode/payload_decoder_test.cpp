@@ -213,7 +213,7 @@ TEST_CASE("payload_decoder: counted, reversed, rest-of-event strings, chars and 
         "\"rest\":\"end\"");
 }
 
-TEST_CASE("payload_decoder: BINARY has no count prefix; IPv6 and socket addresses print as text") {
+TEST_CASE("payload_decoder: BINARY has no count prefix, IPv6 and socket addresses print as text") {
   const auto s = schema_of({
       field("n", in_type::uint32),
       with_length(field("blob", in_type::binary), size_source::property, 0),

@@ -771,7 +771,7 @@ TEST_CASE("tracelogging: decoder keys metadata by its bytes, not the event id (k
   CHECK(tl.cached_schemas() == 2);
 }
 
-TEST_CASE("tracelogging: records without metadata are left alone; 32-bit records' pointers") {
+TEST_CASE("tracelogging: records without metadata are left alone, 32-bit records' pointers") {
   etl::event_header h{};
   h.header_type = etl::header_type::event_header64;
   const bytes plain = event_record(h, payload_of({1, 2, 3}));

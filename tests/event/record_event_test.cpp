@@ -75,7 +75,7 @@ TEST_CASE("record_event: kernel records are named Class/Type as TraceEvent names
   CHECK(name_of(0x02, 10) == "PageFault/TransitionFault");
 }
 
-TEST_CASE("record_event: type 0 is the class alone; unknown types and groups are numbered") {
+TEST_CASE("record_event: type 0 is the class alone, unknown types and groups are numbered") {
   CHECK(name_of(0x00, 0) == "EventTrace");
   CHECK(name_of(0x03, 0) == "Process");
   CHECK(name_of(0x03, 45) == "Process/Opcode(45)");
