@@ -30,19 +30,8 @@ formats::trace_info describe(const etl::merged_reader& trace,
   formats::trace_info info;
   for (std::size_t f = 0; f < trace.file_count(); ++f) {
     if (!trace.opened(f)) continue;
-    const auto& h = trace.header(f);
-    formats::trace_source s;
-    s.name = inputs[f]->name();
-    s.index = static_cast<std::uint16_t>(f);
-    s.start_time = h.start_time;
-    s.end_time = h.end_time;
-    s.os_build = h.provider_version;
-    s.processors = h.number_of_processors;
-    s.pointer_size = h.pointer_size;
-    s.buffers = h.buffers_written;
-    s.events_lost = h.events_lost;
-    s.buffers_lost = h.buffers_lost;
-    info.sources.push_back(std::move(s));
+    info.sources.push_back(formats::describe_source(trace.header(f), inputs[f]->name(),
+                                                    static_cast<std::uint16_t>(f)));
   }
   return info;
 }
@@ -114,8 +103,9 @@ std::optional<std::string> input_named_by(const file_identity& output,
 // it would be destroyed by the very run that reads it.
 std::optional<std::string> output_overwrites_input(
     const dump_options& options, const std::vector<std::shared_ptr<const input_file>>& inputs) {
-  if (is_standard_output(options.output)) return std::nullopt;
-  const auto output = identify(path_from_utf8(options.output));
+  const bool to_stdout = is_standard_output(options.output);
+  const auto output =
+      to_stdout ? identify_standard_output() : identify(path_from_utf8(options.output));
   if (!output) return std::nullopt;  // not there yet
   std::optional<std::string> input;
   for (const auto& file : inputs) {
@@ -124,6 +114,9 @@ std::optional<std::string> output_overwrites_input(
   if (!input) input = input_named_by(*output, options.manifests);
   if (!input) input = input_named_by(*output, options.format_files);
   if (!input) return std::nullopt;
+  if (to_stdout) {  // `etwcat dump x.etl >> x.etl`, as cat refuses it
+    return fmt::format("standard output is the input {}; refusing to write into it", *input);
+  }
   return fmt::format("-o {}: that is the input {}; refusing to overwrite it", options.output,
                      *input);
 }
@@ -152,18 +145,22 @@ CLI::App* add_dump_command(CLI::App& app, dump_options& options) {
       ->check(CLI::IsMember({"jsonl", "text"}));
   sub->add_option("-o,--output", options.output,
                   "Write to FILE instead of standard output (- is standard output); FILE is "
-                  "replaced only when the run completes, and never when it is an input");
+                  "replaced only when the run completes, and never when it is an input")
+      ->type_name("FILE");
   sub->add_flag("--summary", options.summary,
                 "Instead of events: per provider and event name, counts, the share decoded and "
                 "first/last time, after each file's header facts and decoded share");
   // One value per use (--manifest A --manifest B): a word after it is a trace file again.
-  sub->add_option("--manifest", options.manifests,
-                  "Instrumentation manifest (.man/.xml) or a folder of them: schemas and names of "
-                  "providers' events; repeatable, the first that describes an event is used")
+  sub->add_option(
+         "--manifest", options.manifests,
+         "Instrumentation manifest (.man/.xml) or a folder of them: schemas and names of "
+         "providers' events; one per use, repeatable: the first that describes an event is "
+         "used")
       ->type_name("FILE|DIR")
       ->allow_extra_args(false);
   sub->add_option("--tmf", options.format_files,
-                  "WPP trace message format files: a folder of .tmf files, or one; repeatable")
+                  "WPP trace message format files: a folder of .tmf files, or one; one per use, "
+                  "repeatable")
       ->type_name("DIR|FILE")
       ->allow_extra_args(false);
   sub->add_flag("--raw", options.raw, "Also print RawData (hex) for payloads that decoded");
@@ -192,7 +189,8 @@ int run_dump(const dump_options& options) {
   for (const std::string& path : options.format_files) {
     auto added = decoder.add_format_files(path_from_utf8(path));
     if (!added.ok()) {
-      fmt::print(stderr, "etwcat: --tmf {}: {}\n", path, added.failure().message);
+      // The message names the file (and line) it is about.
+      fmt::print(stderr, "etwcat: --tmf: {}\n", added.failure().message);
       return exit_usage_or_system_error;
     }
   }
@@ -202,21 +200,11 @@ int run_dump(const dump_options& options) {
     return exit_usage_or_system_error;
   }
 
-  // 2. The events.
+  // 2. The events. The sink and the writer end with this block, before the output is finished
+  // (closed): nothing may flush into a closed stream.
   diagnostics diags;
   etl::merged_reader trace = etl::merged_reader::open(inputs, diags);
-  formats::output_sink sink(output.value().stream());
-  const std::unique_ptr<formats::event_writer> writer = make_writer(options, sink);
-  writer->begin(describe(trace, inputs));
-  trace::pipeline events(decoder);
-  const trace::counts done = events.run(trace, [&](const event& e) {
-    writer->write(e);
-    return !sink.failed();  // a full disk, or the reader of our output went away
-  });
   formats::summary totals;
-  totals.records_read = done.records_read;
-  totals.events_written = done.events_written;
-  totals.decode_errors = done.decode_errors;
   bool any_trace = false;
   bool lost = false;  // the logger says it dropped events or buffers
   for (std::size_t f = 0; f < trace.file_count(); ++f) {
@@ -225,9 +213,24 @@ int run_dump(const dump_options& options) {
     totals.events_lost += trace.header(f).events_lost;
     lost = lost || trace.header(f).events_lost != 0 || trace.header(f).buffers_lost != 0;
   }
-  totals.diagnostics = diags.count();
-  writer->finish(totals);
-  sink.flush();
+  int write_error = 0;  // errno of a failed write
+  {
+    formats::output_sink sink(output.value().stream());
+    const std::unique_ptr<formats::event_writer> writer = make_writer(options, sink);
+    writer->begin(describe(trace, inputs));
+    trace::pipeline events(decoder);
+    const trace::counts done = events.run(trace, [&](const event& e) {
+      writer->write(e);
+      return !sink.failed();  // a full disk, or the reader of our output went away
+    });
+    totals.records_read = done.records_read;
+    totals.events_written = done.events_written;
+    totals.decode_errors = done.decode_errors;
+    totals.diagnostics = diags.count();
+    writer->finish(totals);
+    sink.flush();
+    write_error = sink.failed() ? sink.error() : 0;
+  }
 
   // 3. What went wrong, and the exit code.
   for (const auto& d : diags.items()) fmt::print(stderr, "etwcat: {}\n", format(d));
@@ -254,9 +257,9 @@ int run_dump(const dump_options& options) {
   if (!diags.empty() || lost || totals.decode_errors != 0) {
     code = exit_data_error;
   }
-  if (sink.failed()) {
+  if (write_error != 0) {
     (void)output.value().finish(false);
-    if (auto message = write_failure(output.value().name(), sink.error())) {
+    if (auto message = write_failure(output.value().name(), write_error)) {
       fmt::print(stderr, "etwcat: {}\n", *message);
       return exit_usage_or_system_error;
     }

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +75,29 @@ extern "C" void on_terminating_signal(int signal_number) {
   std::raise(signal_number);
 }
 
+#ifdef _WIN32
+BOOL WINAPI on_console_control(DWORD) {
+  etwcat::output_file::remove_temporary_on_signal();
+  return FALSE;  // and then the default: end the process
+}
+#endif
+
+// Installs the handler for the signals that end a run, except those the caller ignores (nohup,
+// a background job): those stay ignored.
+void clean_up_on_termination() {
+#ifdef _WIN32
+  SetConsoleCtrlHandler(on_console_control, TRUE);
+#else
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is EPIPE, which ends output quietly
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit is EFBIG, reported like a full disk
+  for (int signal_number : {SIGHUP, SIGINT, SIGQUIT, SIGTERM}) {
+    struct sigaction old {};
+    if (sigaction(signal_number, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    std::signal(signal_number, on_terminating_signal);
+  }
+#endif
+}
+
 // The first word must be a command or a top-level option; say which word is wrong, and the
 // command or option it was probably meant to be (CLI11 says only "A subcommand is required").
 // Returns false, having said so, when it is neither.
@@ -80,10 +105,14 @@ bool first_word_is_known(const CLI::App& app, const std::vector<std::string>& ar
   if (args.size() < 2) return true;
   const std::string& word = args[1];
   if (word.starts_with("-")) {
-    if (word == "-h" || word == "--help" || word == "--version") return true;
+    // "--" ends the options: what follows is for CLI11 to judge.
+    if (word == "-h" || word == "--help" || word == "--version" || word == "--") return true;
     static constexpr std::string_view options[] = {"help", "version"};
-    const std::string_view bare = std::string_view(word).substr(word.find_first_not_of('-'));
-    const auto nearest = etwcat::cmd::nearest_word(bare.substr(0, bare.find('=')), options);
+    std::string_view bare = word;
+    bare.remove_prefix(std::min(bare.find_first_not_of('-'), bare.size()));
+    const auto nearest = bare.empty()
+                             ? std::nullopt
+                             : etwcat::cmd::nearest_word(bare.substr(0, bare.find('=')), options);
     fmt::print(stderr, "etwcat: unknown option \"{}\"{}\nRun `etwcat --help` for usage.\n", word,
                nearest ? fmt::format("; did you mean \"--{}\"?", *nearest) : std::string());
     return false;
@@ -106,18 +135,43 @@ bool first_word_is_known(const CLI::App& app, const std::vector<std::string>& ar
   return false;
 }
 
+// CLI11 says "The following argument was not expected: --fromat"; say which command it was
+// given to and which option was probably meant. Nothing when no such word is found.
+std::optional<std::string> unknown_option_message(const CLI::App& app,
+                                                  const std::vector<std::string>& args) {
+  if (args.size() < 3) return std::nullopt;
+  const CLI::App* command = nullptr;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == args[1]) command = sub;
+  }
+  if (command == nullptr) return std::nullopt;
+  std::vector<std::string> names;
+  for (const CLI::Option* option : command->get_options()) {
+    for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) names.push_back("-" + name);
+  }
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (word == "--") break;
+    if (word.size() < 2 || word[0] != '-') continue;
+    const std::string name = word.substr(0, word.find('='));
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    const std::vector<std::string_view> candidates(names.begin(), names.end());
+    const auto nearest = etwcat::cmd::nearest_word(name, candidates);
+    return fmt::format("{}: unknown option \"{}\"{}", command->get_name(), name,
+                       nearest ? fmt::format("; did you mean \"{}\"?", *nearest) : "");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
 #ifdef _WIN32
   // Bytes as they are: JSON lines must not gain a CR on Windows (as jq and ripgrep write them).
   _setmode(_fileno(stdout), _O_BINARY);
-#else
-  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is EPIPE, which ends output quietly
-  std::signal(SIGHUP, on_terminating_signal);
 #endif
-  std::signal(SIGINT, on_terminating_signal);
-  std::signal(SIGTERM, on_terminating_signal);
+  clean_up_on_termination();
   CLI::App app{
       "etwcat: Event Tracing for Windows from the command line: providers, sessions, "
       "and .etl files as JSON lines or text.",
@@ -143,8 +197,16 @@ int main(int argc, char** argv) {
   try {
     app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    fmt::print(stderr, "etwcat: {}\nRun `etwcat --help` for usage.\n", e.what());
+    if (e.get_exit_code() == 0) {  // --help, --version: what they print must arrive too
+      app.exit(e);
+      return etwcat::cmd::finish_stdout();
+    }
+    std::optional<std::string> message;
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+      message = unknown_option_message(app, args);
+    }
+    fmt::print(stderr, "etwcat: {}\nRun `etwcat --help` for usage.\n",
+               message ? *message : e.what());
     return exit_usage;
   }
 

@@ -49,4 +49,8 @@ std::optional<std::string> write_failure(std::string_view name, int code);
 /// went away; 2, with the OS's reason on stderr, for any other write error.
 int write_stdout(std::string_view text);
 
+/// Flushes standard output after others wrote to it (CLI11's --help and --version) and checks
+/// that all of it arrived; returns the exit code as write_stdout() does.
+int finish_stdout();
+
 }  // namespace etwcat::cmd

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/etl/logfile_header.h"
 #include "lib/event/event.h"
 
 namespace etwcat::formats {
@@ -26,6 +27,23 @@ struct trace_source {
   std::uint32_t events_lost = 0;   // as the header says
   std::uint32_t buffers_lost = 0;
 };
+
+/// The facts of an .etl file's log-file header that writers show.
+inline trace_source describe_source(const etl::logfile_header& h, std::string name,
+                                    std::uint16_t index) {
+  trace_source s;
+  s.name = std::move(name);
+  s.index = index;
+  s.start_time = h.start_time;
+  s.end_time = h.end_time;
+  s.os_build = h.provider_version;
+  s.processors = h.number_of_processors;
+  s.pointer_size = h.pointer_size;
+  s.buffers = h.buffers_written;
+  s.events_lost = h.events_lost;
+  s.buffers_lost = h.buffers_lost;
+  return s;
+}
 
 /// Everything a writer may print before the first event.
 struct trace_info {

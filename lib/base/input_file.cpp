@@ -1,9 +1,10 @@
-// POSIX: open/fstat/pread, and a stream copied into an unlinked mkstemp file (nothing is left
-// behind however the run ends). Windows: CreateFileW, ReadFile at an offset (OVERLAPPED on a
-// synchronous handle), and a stream copied into a FILE_FLAG_DELETE_ON_CLOSE file.
+// POSIX: open/fstat/pread; a stream is copied, as far as reads need it, into an unlinked
+// mkstemp file (nothing is left behind however the run ends). Windows: CreateFileW, ReadFile at
+// an offset (OVERLAPPED on a synchronous handle); a stream is copied into a
+// FILE_FLAG_DELETE_ON_CLOSE file.
 #include "lib/base/input_file.h"
 
-#include <vector>
+#include <algorithm>
 
 #include "lib/base/os_error.h"
 #include "lib/base/path_text.h"
@@ -34,10 +35,27 @@ std::filesystem::path temporary_folder() {
   return dir;
 }
 
+constexpr const char* terminal_input =
+    "standard input is a terminal; give a trace through a pipe or a redirection (< trace.etl)";
+
 }  // namespace
 
 bool is_standard_input(const std::filesystem::path& path) {
   return path == std::filesystem::path("-");
+}
+
+result<std::string> read_whole_file(const std::filesystem::path& path) {
+  auto file = input_file::open(path);
+  if (!file) return file.failure();
+  std::string text;
+  for (;;) {
+    const std::size_t at = text.size();
+    text.resize(at + copy_chunk);
+    auto got = file.value()->read_at(at, std::span(text.data() + at, copy_chunk));
+    if (!got) return got.failure();
+    text.resize(at + got.value());
+    if (got.value() < copy_chunk) return text;
+  }
 }
 
 #ifdef _WIN32
@@ -51,45 +69,38 @@ std::optional<file_identity> identify_handle(HANDLE h) {
                        (std::uint64_t{info.nFileIndexHigh} << 32) | info.nFileIndexLow};
 }
 
-// Copies a stream to a temporary file that Windows deletes when it is closed.
-result<HANDLE> copy_to_temporary(HANDLE from, const std::string& what) {
-  const std::filesystem::path dir = temporary_folder();
+// A temporary file that Windows deletes when it is closed.
+result<HANDLE> make_temporary(const std::filesystem::path& dir, const std::string& what) {
   wchar_t name[MAX_PATH + 1];
   if (GetTempFileNameW(dir.c_str(), L"etw", 0, name) == 0) {
-    return error{"cannot create a temporary file in " + path_to_utf8(dir) + " to hold " + what +
+    return error{"cannot make a temporary file in " + path_to_utf8(dir) + " to hold " + what +
                  ": " + last_os_error()};
   }
-  HANDLE to =
+  HANDLE h =
       CreateFileW(name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr,
                   CREATE_ALWAYS, FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
-  if (to == INVALID_HANDLE_VALUE) {
+  if (h == INVALID_HANDLE_VALUE) {
     const std::string reason = last_os_error();
     DeleteFileW(name);
-    return error{"cannot create a temporary file in " + path_to_utf8(dir) + " to hold " + what +
+    return error{"cannot make a temporary file in " + path_to_utf8(dir) + " to hold " + what +
                  ": " + reason};
   }
-  std::vector<char> buffer(copy_chunk);
-  for (;;) {
-    DWORD got = 0;
-    if (!ReadFile(from, buffer.data(), static_cast<DWORD>(buffer.size()), &got, nullptr)) {
-      if (GetLastError() == ERROR_BROKEN_PIPE || GetLastError() == ERROR_HANDLE_EOF) break;
-      const std::string reason = last_os_error();
-      CloseHandle(to);
-      return error{"cannot read " + what + ": " + reason};
-    }
-    if (got == 0) break;
-    DWORD put = 0;
-    if (!WriteFile(to, buffer.data(), got, &put, nullptr) || put != got) {
-      const std::string reason = last_os_error();
-      CloseHandle(to);
-      return error{"cannot copy " + what + " to a temporary file in " + path_to_utf8(dir) + ": " +
-                   reason};
-    }
-  }
-  return to;
+  return h;
+}
+
+// ReadFile/WriteFile at an offset of a synchronous handle.
+bool transfer_at(HANDLE h, std::uint64_t at, char* data, DWORD n, DWORD& done, bool write) {
+  OVERLAPPED where{};
+  where.Offset = static_cast<DWORD>(at);
+  where.OffsetHigh = static_cast<DWORD>(at >> 32);
+  return write ? WriteFile(h, data, n, &done, &where) : ReadFile(h, data, n, &done, &where);
 }
 
 }  // namespace
+
+std::optional<file_identity> identify_standard_output() {
+  return identify_handle(GetStdHandle(STD_OUTPUT_HANDLE));
+}
 
 std::optional<file_identity> identify(const std::filesystem::path& path) {
   if (is_standard_input(path)) return identify_handle(GetStdHandle(STD_INPUT_HANDLE));
@@ -106,9 +117,10 @@ result<std::shared_ptr<const input_file>> input_file::open(const std::filesystem
   HANDLE h = INVALID_HANDLE_VALUE;
   if (is_standard_input(path)) {
     file->name_ = standard_input_name;
-    file->owns_handle_ = false;
     h = GetStdHandle(STD_INPUT_HANDLE);
     if (h == nullptr || h == INVALID_HANDLE_VALUE) return error{"there is no standard input"};
+    if (GetFileType(h) == FILE_TYPE_CHAR) return error{terminal_input};
+    file->owns_file_ = file->owns_source_ = false;
   } else {
     file->name_ = path_to_utf8(path);
     const DWORD attributes = GetFileAttributesW(path.c_str());
@@ -120,14 +132,14 @@ result<std::shared_ptr<const input_file>> input_file::open(const std::filesystem
                     FILE_ATTRIBUTE_NORMAL, nullptr);
     if (h == INVALID_HANDLE_VALUE) return error{last_os_error()};
   }
-  file->handle_ = h;
+  file->handle_ = h;  // closed by the destructor from here on, when owned
   if (auto id = identify_handle(h)) {
     file->identity_ = *id;
   } else {
     file->identity_ = {~std::uint64_t{0}, reinterpret_cast<std::uintptr_t>(h)};
   }
   if (GetFileType(h) == FILE_TYPE_DISK) {
-    if (!file->owns_handle_) {  // standard input redirected from a file: start where it stands
+    if (!file->owns_file_) {  // standard input redirected from a file: start where it stands
       LARGE_INTEGER zero{}, at{};
       if (SetFilePointerEx(h, zero, &at, FILE_CURRENT)) {
         file->base_ = static_cast<std::uint64_t>(at.QuadPart);
@@ -135,31 +147,60 @@ result<std::shared_ptr<const input_file>> input_file::open(const std::filesystem
     }
     return std::shared_ptr<const input_file>(std::move(file));
   }
-  auto copy = copy_to_temporary(h, file->owns_handle_ ? file->name_ : "standard input");
-  if (file->owns_handle_) CloseHandle(h);
-  file->handle_ = nullptr;
+  // A stream: read through a copy that grows as reads need it.
+  const std::filesystem::path dir = temporary_folder();
+  auto copy = make_temporary(dir, file->owns_source_ ? file->name_ : "standard input");
   if (!copy) return copy.failure();
+  file->source_ = h;
+  file->owns_source_ = file->owns_file_;
   file->handle_ = copy.value();
-  file->owns_handle_ = true;
+  file->owns_file_ = true;
   file->copied_ = true;
+  file->copy_name_ = path_to_utf8(dir);
   return std::shared_ptr<const input_file>(std::move(file));
 }
 
 input_file::~input_file() {
-  if (handle_ != nullptr && owns_handle_) CloseHandle(static_cast<HANDLE>(handle_));
+  if (handle_ != nullptr && owns_file_) CloseHandle(static_cast<HANDLE>(handle_));
+  if (source_ != nullptr && owns_source_) CloseHandle(static_cast<HANDLE>(source_));
+}
+
+result<void> input_file::copy_until(std::uint64_t end) const {
+  if (chunk_.empty()) chunk_.resize(copy_chunk);
+  while (!source_ended_ && copied_bytes_ < end) {
+    DWORD got = 0;
+    if (!ReadFile(static_cast<HANDLE>(source_), chunk_.data(), static_cast<DWORD>(chunk_.size()),
+                  &got, nullptr)) {
+      if (GetLastError() != ERROR_BROKEN_PIPE && GetLastError() != ERROR_HANDLE_EOF) {
+        return error{last_os_error(), copied_bytes_};
+      }
+      got = 0;
+    }
+    if (got == 0) {
+      source_ended_ = true;
+      break;
+    }
+    DWORD put = 0;
+    if (!transfer_at(static_cast<HANDLE>(handle_), copied_bytes_, chunk_.data(), got, put, true) ||
+        put != got) {
+      return error{"its temporary copy in " + copy_name_ + " failed: " + last_os_error(),
+                   copied_bytes_};
+    }
+    copied_bytes_ += got;
+  }
+  return {};
 }
 
 result<std::size_t> input_file::read_at(std::uint64_t offset, std::span<char> out) const {
+  if (copied_) {
+    if (auto grown = copy_until(offset + out.size()); !grown) return grown.failure();
+  }
   std::size_t done = 0;
   while (done < out.size()) {
-    const std::uint64_t at = base_ + offset + done;
-    OVERLAPPED where{};
-    where.Offset = static_cast<DWORD>(at);
-    where.OffsetHigh = static_cast<DWORD>(at >> 32);
-    const std::size_t want = std::min<std::size_t>(out.size() - done, 1u << 30);
+    const std::size_t want = std::min<std::size_t>(out.size() - done, std::size_t{1} << 30);
     DWORD got = 0;
-    if (!ReadFile(static_cast<HANDLE>(handle_), out.data() + done, static_cast<DWORD>(want), &got,
-                  &where)) {
+    if (!transfer_at(static_cast<HANDLE>(handle_), base_ + offset + done, out.data() + done,
+                     static_cast<DWORD>(want), got, false)) {
       if (GetLastError() == ERROR_HANDLE_EOF) break;
       return error{last_os_error(), offset + done};
     }
@@ -178,42 +219,13 @@ file_identity identity_of(const struct stat& st) {
                        static_cast<std::uint64_t>(st.st_ino)};
 }
 
-// Copies a stream to a temporary file that is unlinked at once: only the descriptor holds it.
-result<int> copy_to_temporary(int from, const std::string& what) {
-  const std::filesystem::path dir = temporary_folder();
-  std::string pattern = (dir / "etwcat-input-XXXXXX").string();
-  const int to = mkstemp(pattern.data());
-  if (to < 0) {
-    return error{"cannot create a temporary file in " + path_to_utf8(dir) + " to hold " + what +
-                 ": " + errno_text(errno)};
-  }
-  unlink(pattern.c_str());
-  std::vector<char> buffer(copy_chunk);
-  for (;;) {
-    const ssize_t got = read(from, buffer.data(), buffer.size());
-    if (got == 0) break;
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      const std::string reason = errno_text(errno);
-      close(to);
-      return error{"cannot read " + what + ": " + reason};
-    }
-    for (ssize_t put = 0; put < got;) {
-      const ssize_t n = write(to, buffer.data() + put, static_cast<std::size_t>(got - put));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        const std::string reason = errno_text(n < 0 ? errno : ENOSPC);
-        close(to);
-        return error{"cannot copy " + what + " to a temporary file in " + path_to_utf8(dir) + ": " +
-                     reason};
-      }
-      put += n;
-    }
-  }
-  return to;
-}
-
 }  // namespace
+
+std::optional<file_identity> identify_standard_output() {
+  struct stat st {};
+  if (fstat(STDOUT_FILENO, &st) != 0) return std::nullopt;
+  return identity_of(st);
+}
 
 std::optional<file_identity> identify(const std::filesystem::path& path) {
   struct stat st {};
@@ -227,7 +239,8 @@ result<std::shared_ptr<const input_file>> input_file::open(const std::filesystem
   int fd = -1;
   if (is_standard_input(path)) {
     file->name_ = standard_input_name;
-    file->owns_fd_ = false;
+    if (isatty(STDIN_FILENO)) return error{terminal_input};
+    file->owns_file_ = file->owns_source_ = false;
     fd = STDIN_FILENO;
   } else {
     file->name_ = path_to_utf8(path);
@@ -240,27 +253,66 @@ result<std::shared_ptr<const input_file>> input_file::open(const std::filesystem
   if (S_ISDIR(st.st_mode)) return error{errno_text(EISDIR)};
   file->identity_ = identity_of(st);
   if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
-    if (!file->owns_fd_) {  // standard input redirected from a file: start where it stands
+    if (!file->owns_file_) {  // standard input redirected from a file: start where it stands
       const off_t at = lseek(fd, 0, SEEK_CUR);
       if (at > 0) file->base_ = static_cast<std::uint64_t>(at);
     }
     return std::shared_ptr<const input_file>(std::move(file));
   }
-  auto copy = copy_to_temporary(fd, file->owns_fd_ ? file->name_ : "standard input");
-  if (file->owns_fd_) close(fd);
-  file->fd_ = -1;
-  if (!copy) return copy.failure();
-  file->fd_ = copy.value();
-  file->owns_fd_ = true;
+  // A stream: read through a copy that grows as reads need it, unlinked at once.
+  const std::filesystem::path dir = temporary_folder();
+  std::string pattern = (dir / "etwcat-input-XXXXXX").string();
+  const int copy = mkstemp(pattern.data());
+  if (copy < 0) {
+    return error{"cannot make a temporary file in " + path_to_utf8(dir) + " to hold " +
+                 (file->owns_file_ ? file->name_ : std::string("standard input")) + ": " +
+                 errno_text(errno)};
+  }
+  unlink(pattern.c_str());
+  file->source_ = fd;
+  file->owns_source_ = file->owns_file_;
+  file->fd_ = copy;
+  file->owns_file_ = true;
   file->copied_ = true;
+  file->copy_name_ = path_to_utf8(dir);
   return std::shared_ptr<const input_file>(std::move(file));
 }
 
 input_file::~input_file() {
-  if (fd_ >= 0 && owns_fd_) close(fd_);
+  if (fd_ >= 0 && owns_file_) close(fd_);
+  if (source_ >= 0 && owns_source_) close(source_);
+}
+
+result<void> input_file::copy_until(std::uint64_t end) const {
+  if (chunk_.empty()) chunk_.resize(copy_chunk);
+  while (!source_ended_ && copied_bytes_ < end) {
+    const ssize_t got = read(source_, chunk_.data(), chunk_.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return error{errno_text(errno), copied_bytes_};
+    if (got == 0) {
+      source_ended_ = true;
+      break;
+    }
+    for (ssize_t put = 0; put < got;) {
+      const ssize_t n = pwrite(fd_, chunk_.data() + put, static_cast<std::size_t>(got - put),
+                               static_cast<off_t>(copied_bytes_ + put));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        return error{"its temporary copy in " + copy_name_ +
+                         " failed: " + errno_text(n < 0 ? errno : ENOSPC),
+                     copied_bytes_};
+      }
+      put += n;
+    }
+    copied_bytes_ += static_cast<std::uint64_t>(got);
+  }
+  return {};
 }
 
 result<std::size_t> input_file::read_at(std::uint64_t offset, std::span<char> out) const {
+  if (copied_) {
+    if (auto grown = copy_until(offset + out.size()); !grown) return grown.failure();
+  }
   std::size_t done = 0;
   while (done < out.size()) {
     const ssize_t got =

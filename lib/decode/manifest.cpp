@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "lib/base/ascii.h"
+#include "lib/base/input_file.h"
 #include "lib/base/unicode.h"
 #include "lib/decode/xml_reader.h"
 
@@ -848,13 +849,9 @@ std::string path_text(const std::filesystem::path& path) {
 
 // The file as UTF-8: UTF-16 files (with a byte-order mark) are converted.
 result<std::string> read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return error{"cannot open " + path_text(path), 0};
-  const auto size = static_cast<std::streamoff>(in.tellg());
-  if (size < 0) return error{"cannot read " + path_text(path), 0};
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(bytes.data(), size)) return error{"cannot read " + path_text(path), 0};
+  auto read = read_whole_file(path);
+  if (!read) return error{read.failure().message, 0};  // the OS's reason; the caller names it
+  std::string& bytes = read.value();
   const bool le = bytes.size() >= 2 && bytes[0] == '\xFF' && bytes[1] == '\xFE';
   const bool be = bytes.size() >= 2 && bytes[0] == '\xFE' && bytes[1] == '\xFF';
   if (!le && !be) return bytes;
@@ -1005,7 +1002,9 @@ result<manifest_set> read_manifest_directory(const std::filesystem::path& direct
   for (const auto& file : files) {
     auto text = read_text(file);
     if (!text) {
-      diags.report(severity::error, path_text(file), 0, text.failure().message);
+      diagnostic d{severity::error, path_text(file), 0, text.failure().message};
+      d.whole_file = true;
+      diags.add(std::move(d));
       continue;
     }
     auto set = parse_manifest(text.value(), path_text(file.filename()), options);

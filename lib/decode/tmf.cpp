@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "lib/base/ascii.h"
+#include "lib/base/input_file.h"
 #include "lib/etl/file_reader.h"
 
 namespace etwcat::decode {
@@ -630,12 +631,9 @@ result<std::size_t> tmf_library::add_text(std::string_view text, std::string_vie
 
 result<std::size_t> tmf_library::add_file(const std::filesystem::path& file) {
   const std::string name = etl::display_name(file);
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return error{name + ": cannot open the file", 0};
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) return error{name + ": cannot read the file", 0};
-  return add_text(contents.str(), name);
+  auto contents = read_whole_file(file);
+  if (!contents) return error{name + ": " + contents.failure().message, 0};
+  return add_text(contents.value(), name);
 }
 
 result<std::size_t> tmf_library::add_directory(const std::filesystem::path& directory) {

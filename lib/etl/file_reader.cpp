@@ -26,13 +26,19 @@ std::string display_name(const std::filesystem::path& path) {
   return path_to_utf8(path);
 }
 
-std::size_t file_reader::read_some(char* out, std::size_t n) {
+std::size_t file_reader::read_some(char* out, std::size_t n, bool whole_file) {
   if (n == 0 || done_reading_) return 0;
   auto got = file_->read_at(read_offset_, std::span(out, n));
   if (!got) {
     done_reading_ = true;
-    report(severity::error, got.failure().offset,
-           "cannot read: " + got.failure().message + "; rest of file skipped");
+    // Every reader of the file reads each buffer header: one of them tells.
+    if (!whole_file || report_file_damage_) {
+      report(severity::error, got.failure().offset,
+             "cannot read: " + got.failure().message +
+                 (filtered_ ? printf_string("; the rest of processor %u's buffers is not read",
+                                            unsigned{processor_})
+                            : std::string("; the rest of the file is not read")));
+    }
     return 0;
   }
   read_offset_ += got.value();
@@ -83,16 +89,22 @@ result<file_reader> file_reader::open(std::shared_ptr<const input_file> file, di
   if (loaded == load_result::loaded) {
     for (const diagnostic& d : first_buffer.items()) diags.add(d);
   } else {
-    if (!first_buffer.empty()) {
-      const diagnostic& d = first_buffer.items().front();
-      return error{"the first buffer cannot be read: " + d.text, d.offset};
+    // Its error says why (a warning, such as lost-buffer flags, is not the reason).
+    for (const diagnostic& d : first_buffer.items()) {
+      if (d.level == severity::error) {
+        return error{"not an ETL file: the first buffer cannot be read: " + d.text, d.offset};
+      }
     }
     return error{"not an ETL file: the first buffer cannot be read", 0};
   }
   const auto frame = frame_record(reader.data_.subspan(reader.position_));
   const bool fits = frame.state == record_frame::status::ok && frame.size >= frame.min_size &&
                     reader.position_ + frame.size <= reader.data_.size();
-  if (!fits && reader.truncated_) {
+  // Cut short only if what is there begins a record: a known marker, its end past the file's.
+  const bool begins_record =
+      frame.state == record_frame::status::short_data ||
+      (frame.state == record_frame::status::ok && frame.size >= frame.min_size);
+  if (!fits && reader.truncated_ && begins_record) {
     // A valid buffer header, cut before its first record ends: an ETL file, cut short.
     return error{printf_string("truncated ETL file: it ends after %" PRIu64
                                " bytes, inside its first %" PRIu32
@@ -131,13 +143,18 @@ void file_reader::only_processor(std::uint16_t processor, bool report_file_damag
   }
 }
 
-std::vector<std::uint16_t> file_reader::processors(const input_file& file) {
-  std::vector<std::uint16_t> found;
+file_reader::processor_scan file_reader::processors(const input_file& file) {
+  processor_scan scan;
+  std::vector<std::uint16_t>& found = scan.processors;
   std::uint64_t at = 0;
   char raw[buffer_header_size];
   for (;;) {
     auto got = file.read_at(at, raw);
-    if (!got || got.value() != sizeof raw) break;
+    if (!got) {
+      scan.failure = got.failure();
+      break;
+    }
+    if (got.value() != sizeof raw) break;
     wmi_buffer_header h{};
     (void)read_at(std::as_bytes(std::span(raw)), 0, h);
     const bool compressed = (h.buffer_flag & buffer_flag::compressed) != 0;
@@ -150,7 +167,7 @@ std::vector<std::uint16_t> file_reader::processors(const input_file& file) {
     at += h.buffer_size;
   }
   std::sort(found.begin(), found.end());
-  return found;
+  return scan;
 }
 
 void file_reader::report(severity level, std::uint64_t offset, const std::string& text) {
@@ -178,7 +195,11 @@ file_reader::load_result file_reader::load_next_buffer() {
   // Header: 72 bytes, or a clean end of file.
   raw_.resize(buffer_header_size);
   read_offset_ = at;
-  const std::size_t got = read_some(raw_.data(), buffer_header_size);
+  const std::size_t got = read_some(raw_.data(), buffer_header_size, true);
+  if (done_reading_) {  // a read error, reported: not a short file
+    done_ = true;
+    return load_result::end_of_file;
+  }
   if (got == 0) {
     done_ = true;
     // A file cut exactly between buffers looks complete; only the header's count tells.
@@ -230,7 +251,11 @@ file_reader::load_result file_reader::load_next_buffer() {
   // Body. A short read means the file was cut inside this buffer.
   raw_.resize(h.buffer_size);
   const std::size_t body = h.buffer_size - buffer_header_size;
-  const std::size_t body_got = read_some(raw_.data() + buffer_header_size, body);
+  const std::size_t body_got = read_some(raw_.data() + buffer_header_size, body, false);
+  if (done_reading_) {  // a read error, reported: the buffer is lost, not cut short
+    done_ = true;
+    return load_result::end_of_file;
+  }
   truncated_ = body_got < body;
   truncated_at_ = at + buffer_header_size + body_got;
   if (truncated_) done_ = true;  // nothing can follow the end of the file

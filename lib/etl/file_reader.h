@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -77,10 +78,14 @@ class file_reader {
   /// several readers of one file report it once. Call right after open().
   void only_processor(std::uint16_t processor, bool report_file_damage);
 
-  /// The processors whose buffers `path` holds, ascending, from a scan of its buffer headers
-  /// (72 bytes read per buffer). Stops quietly at the first impossible header; the readers
-  /// report it.
-  static std::vector<std::uint16_t> processors(const input_file& file);
+  /// The processors whose buffers `file` holds, ascending, from a scan of its buffer headers
+  /// (72 bytes read per buffer). Stops quietly at the first impossible header (the readers
+  /// report it); a read error stops it too, and is returned: buffers after it may be missed.
+  struct processor_scan {
+    std::vector<std::uint16_t> processors;
+    std::optional<error> failure;
+  };
+  static processor_scan processors(const input_file& file);
   /// The buffer of the record last returned by next().
   const buffer_info& buffer() const noexcept { return buffer_; }
   /// The file name used in diagnostics (the path as given to open()).
@@ -100,8 +105,9 @@ class file_reader {
   std::string record_place(std::size_t offset_in_buffer) const;
 
   // Reads up to `n` bytes at the read position and moves past them; fewer only at the end of
-  // the file. A read error is reported (once) and ends the file.
-  std::size_t read_some(char* out, std::size_t n);
+  // the file. A read error ends the file and is reported: by this reader when the bytes are
+  // its own (a buffer body), by the file-damage reader when every reader reads them (a header).
+  std::size_t read_some(char* out, std::size_t n, bool whole_file);
 
   std::shared_ptr<const input_file> file_;  // shared with the other readers of the file
   std::uint64_t read_offset_ = 0;           // where the next read_some() reads

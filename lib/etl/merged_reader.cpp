@@ -36,12 +36,23 @@ merged_reader merged_reader::open(std::span<const std::shared_ptr<const input_fi
       continue;
     }
     merged.files_[f] = {first.value().header(), trace_clock(first.value().header()), true};
-    std::vector<std::uint16_t> processors = file_reader::processors(*files[f]);
+    auto scan = file_reader::processors(*files[f]);
+    if (scan.failure) {
+      diags.report(severity::error, files[f]->name(), scan.failure->offset,
+                   "cannot read: " + scan.failure->message +
+                       "; the buffers of processors first seen after it are not read");
+    }
+    std::vector<std::uint16_t>& processors = scan.processors;
     if (processors.empty()) processors.push_back(first.value().buffer().processor);
     for (std::size_t p = 0; p < processors.size(); ++p) {
       // The reader already open serves the first processor; the others share its file.
       result<file_reader> reader = p == 0 ? std::move(first) : file_reader::open(files[f], diags);
-      if (!reader) continue;  // it opened a moment ago, from the same bytes: cannot happen
+      if (!reader) {  // the same bytes read a moment ago: only a read error gets here
+        diags.report(severity::error, files[f]->name(), reader.failure().offset,
+                     reader.failure().message + "; the buffers of processor " +
+                         std::to_string(processors[p]) + " are not read");
+        continue;
+      }
       reader.value().only_processor(processors[p], p == 0);
       merged.streams_.push_back(stream{std::move(reader.value()), f, {}, 0, 0});
     }

@@ -13,6 +13,7 @@
 
 #ifndef _WIN32
 #include <sys/stat.h>
+#include <unistd.h>
 #endif
 
 using etwcat::output_file;
@@ -122,7 +123,7 @@ TEST_CASE("output_file: #9 a folder is refused with the OS's reason") {
 }
 
 #ifndef _WIN32
-TEST_CASE("output_file: #9 a symlink stays a symlink; the file it points to is replaced") {
+TEST_CASE("output_file: #9 a symlink stays a symlink, the file it points to is replaced") {
   scratch_folder dir;
   const auto target = dir.path() / "real.jsonl";
   const auto link = dir.path() / "link.jsonl";
@@ -134,6 +135,59 @@ TEST_CASE("output_file: #9 a symlink stays a symlink; the file it points to is r
   REQUIRE(out.value().commit().ok());
   CHECK(std::filesystem::is_symlink(link));
   CHECK(read_text(target) == "new\n");
+}
+
+TEST_CASE("output_file: #9 a dangling symlink creates the file it names, a loop is an error") {
+  scratch_folder dir;
+  const auto link = dir.path() / "link.jsonl";
+  std::filesystem::create_symlink("made.jsonl", link);
+  auto out = output_file::create(link);
+  REQUIRE(out.ok());
+  std::fputs("new\n", out.value().stream());
+  REQUIRE(out.value().commit().ok());
+  CHECK(std::filesystem::is_symlink(link));
+  CHECK(read_text(dir.path() / "made.jsonl") == "new\n");
+
+  std::filesystem::create_symlink("loop2", dir.path() / "loop1");
+  std::filesystem::create_symlink("loop1", dir.path() / "loop2");
+  auto loop = output_file::create(dir.path() / "loop1");
+  REQUIRE_FALSE(loop.ok());
+  CHECK(loop.failure().message.ends_with(": Too many levels of symbolic links"));
+  CHECK(std::filesystem::is_symlink(dir.path() / "loop1"));
+}
+
+TEST_CASE(
+    "output_file: #9 a file with several hard links is rewritten in place: all names see it") {
+  scratch_folder dir;
+  const auto target = dir.path() / "out.jsonl";
+  const auto other = dir.path() / "other.jsonl";
+  write_text(target, "old\n");
+  std::filesystem::create_hard_link(target, other);
+  auto out = output_file::create(target);
+  REQUIRE(out.ok());
+  std::fputs("new\n", out.value().stream());
+  std::fflush(out.value().stream());
+  CHECK(read_text(target) == "old\n");  // untouched until commit()
+  REQUIRE(out.value().commit().ok());
+  CHECK(read_text(target) == "new\n");
+  CHECK(read_text(other) == "new\n");
+  CHECK(std::filesystem::hard_link_count(target) == 2);
+  CHECK(dir.names() == std::vector<std::string>{"other.jsonl", "out.jsonl"});
+}
+
+TEST_CASE("output_file: #9 a file we may not write is refused, as the shell refuses it") {
+  if (geteuid() == 0) {
+    MESSAGE("running as root, who may write any file: test skipped");
+    return;
+  }
+  scratch_folder dir;
+  const auto target = dir.path() / "read-only.jsonl";
+  write_text(target, "old\n");
+  chmod(target.c_str(), 0444);
+  auto out = output_file::create(target);
+  REQUIRE_FALSE(out.ok());
+  CHECK(out.failure().message == "cannot write " + target.string() + ": Permission denied");
+  CHECK(read_text(target) == "old\n");
 }
 
 TEST_CASE("output_file: #9 the target's permissions are kept") {

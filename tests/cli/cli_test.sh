@@ -73,7 +73,7 @@ expect "parse event ID not a number" 2 '' \
   'etwcat: provider "Microsoft-Windows-Kernel-File::7x": event ID "7x" in "7x" is not a number (0-65535)' \
   -- providers --parse "Microsoft-Windows-Kernel-File::7x"
 expect "unknown option" 2 '' \
-  "etwcat: The following argument was not expected: --bogus
+  "etwcat: providers: unknown option \"--bogus\"
 Run \`etwcat --help\` for usage." -- providers --bogus
 expect "bad format" 2 '' '*' -- providers --format xml
 expect "no subcommand" 2 '' '*' --
@@ -170,7 +170,7 @@ if [ -d "$corpus" ]; then
   name=$("$etwcat" dump "$corpus/perfview/SelfDescribingSingleEvent.etl" | grep -c '"Provider":{"Name":"MySource"')
   [ "$name" = 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL TraceLogging provider name: $name"; }
   # Without --manifest the built-in table names the CLR's private provider.
-  n=$("$etwcat" dump "$corpus/perfview/net.4.5.2.x64.etl" | grep -c '"Provider":{"Name":"Microsoft-Windows-DotNETRuntimePrivate","Guid":"{763FD754-7086-4DFE-95EB-C01A46FAF4CA}"}')
+  n=$("$etwcat" dump "$corpus/perfview/net.4.5.2.x64.etl" 2>/dev/null | grep -c '"Provider":{"Name":"Microsoft-Windows-DotNETRuntimePrivate","Guid":"{763FD754-7086-4DFE-95EB-C01A46FAF4CA}"}')
   [ "$n" = 1627 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL DotNETRuntimePrivate named: $n"; }
 
   # --- #9: the command-line contract: never destroy data, never report success after a failure.
@@ -274,6 +274,37 @@ Run `etwcat --help` for usage.' -- -v
     -- dump "$corpus/airbus-etl-parser/AMSITrace.etl"
   expect "#9 decode errors" 1 '*' "etwcat: 2 events did not fit their schema (System.DecodeError says where); they keep RawData" \
     -- dump --summary "$net"
+  # Found in review: outputs that are not plain files, signals, limits, odd words.
+  printf 'precious\n' > "$scratch/log"
+  "$etwcat" dump -o /dev/stdout "$wsrm" >> "$scratch/log"
+  [ "$(head -1 "$scratch/log")" = precious ] && [ "$(wc -l < "$scratch/log")" = 72 ] &&
+    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 -o /dev/stdout >> log: $(head -c 80 "$scratch/log")"; }
+  cp "$wsrm" "$scratch/self.etl"
+  "$etwcat" dump "$scratch/self.etl" >> "$scratch/self.etl" 2>"$scratch/err"
+  rc=$?
+  [ "$rc" = 2 ] && [ "$(cat "$scratch/err")" = "etwcat: standard output is the input $scratch/self.etl; refusing to write into it" ] &&
+    cmp -s "$wsrm" "$scratch/self.etl" && passed=$((passed + 1)) ||
+    { failed=$((failed + 1)); echo "FAIL #9 >> its own input: exit $rc, $(cat "$scratch/err")"; }
+  (ulimit -f 50; "$etwcat" dump -o "$scratch/limited.jsonl" "$net" 2>"$scratch/err")
+  rc=$?
+  [ "$rc" = 2 ] && [ "$(cat "$scratch/err")" = "etwcat: cannot write $scratch/limited.jsonl: File too large" ] &&
+    [ -z "$(ls -A "$scratch" | grep limited)" ] && passed=$((passed + 1)) ||
+    { failed=$((failed + 1)); echo "FAIL #9 file-size limit: exit $rc, $(cat "$scratch/err"), $(ls -A "$scratch")"; }
+  # Ignored signals stay ignored (nohup): the run completes.
+  (trap '' HUP; "$etwcat" dump -o "$scratch/nohup.jsonl" "$net" 2>/dev/null & pid=$!; kill -HUP "$pid"; wait "$pid")
+  rc=$?
+  [ "$rc" = 1 ] && [ "$(wc -l < "$scratch/nohup.jsonl")" = 179474 ] && passed=$((passed + 1)) ||
+    { failed=$((failed + 1)); echo "FAIL #9 SIGHUP under nohup: exit $rc"; }
+  expect "#9 a foreign stream fails at once" 1 '' "etwcat: /dev/zero: offset 0x0: not an ETL file: first buffer size 0 is outside 104..16777216" \
+    -- dump /dev/zero
+  expect "#9 a lone dash" 2 '' 'etwcat: unknown option "-"
+Run `etwcat --help` for usage.' -- -
+  expect "#9 unknown option of a command" 2 '' 'etwcat: dump: unknown option "--fromat"; did you mean "--format"?
+Run `etwcat --help` for usage.' -- dump --fromat jsonl "$wsrm"
+  "$etwcat" --version >/dev/full 2>"$scratch/err"
+  rc=$?
+  [ "$rc" = 2 ] && [ "$(cat "$scratch/err")" = "etwcat: cannot write standard output: No space left on device" ] &&
+    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL #9 --version >/dev/full: exit $rc"; }
   rm -rf "$scratch"
 else
   echo "no corpus (\$ETWCAT_CORPUS or ../shared/corpus): dump checks skipped"

@@ -45,10 +45,15 @@ else
   failed=$((failed + 1))
   echo "FAIL -o under Windows: $(ls -A "$scratch")"
 fi
-# Standard input, as a pipe.
+# Standard input: a file, and a pipe (copied to a temporary file as it is read).
 WINEDEBUG=-all "$wine" "$windows" dump - <"$corpus/tx/WsRm01.etl" >"$scratch/windows" 2>/dev/null
 cmp -s "$scratch/linux" "$scratch/windows" && passed=$((passed + 1)) ||
-  { failed=$((failed + 1)); echo "FAIL standard input under Windows"; }
+  { failed=$((failed + 1)); echo "FAIL standard input (a file) under Windows"; }
+"$linux" dump "$corpus/perfview/net.4.5.2.x64.etl" >"$scratch/linux" 2>/dev/null
+cat "$corpus/perfview/net.4.5.2.x64.etl" |
+  WINEDEBUG=-all "$wine" "$windows" dump - >"$scratch/windows" 2>/dev/null
+cmp -s "$scratch/linux" "$scratch/windows" && passed=$((passed + 1)) ||
+  { failed=$((failed + 1)); echo "FAIL standard input (a pipe) under Windows"; }
 
 echo "Windows output: $passed passed, $failed failed"
 [ "$failed" = 0 ]

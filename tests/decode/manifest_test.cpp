@@ -601,7 +601,12 @@ TEST_CASE("manifest: a UTF-16 manifest file reads like its UTF-8 text") {
   CHECK(set.value().find(sample_guid, 1, 2)->task_name == "InputOutput");
   auto missing = read_manifest_file(path);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.failure().message.starts_with("cannot open "));
+  // #9: the OS's reason (the caller names the file).
+#ifdef _WIN32
+  CHECK_FALSE(missing.failure().message.empty());
+#else
+  CHECK(missing.failure().message == "No such file or directory");
+#endif
 }
 
 // --- EventSource chunks -----------------------------------------------------------------------

@@ -274,7 +274,12 @@ TEST_CASE("tmf: missing files and folders are errors that name them") {
   tmf_library tmf;
   const auto file = tmf.add_file("no-such-dir/none.tmf");
   REQUIRE_FALSE(file.ok());
-  CHECK(file.failure().message == "no-such-dir/none.tmf: cannot open the file");
+  // #9: the OS's reason, after the file's name.
+#ifdef _WIN32
+  CHECK(file.failure().message.starts_with("no-such-dir/none.tmf: "));
+#else
+  CHECK(file.failure().message == "no-such-dir/none.tmf: No such file or directory");
+#endif
   const auto dir = tmf.add_directory("no-such-dir");
   REQUIRE_FALSE(dir.ok());
   CHECK(dir.failure().message.rfind("no-such-dir: ", 0) == 0);

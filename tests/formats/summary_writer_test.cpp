@@ -99,18 +99,7 @@ std::string summarize_http_server(summary_format format) {
     etwcat::diagnostics diags;
     const std::filesystem::path paths[] = {etwcat::testing::corpus_file(file)};
     auto trace = etwcat::etl::merged_reader::open(paths, diags);
-    const auto& h = trace.header(0);
-    etwcat::formats::trace_source s;
-    s.name = file;
-    s.start_time = h.start_time;
-    s.end_time = h.end_time;
-    s.os_build = h.provider_version;
-    s.processors = h.number_of_processors;
-    s.pointer_size = h.pointer_size;
-    s.buffers = h.buffers_written;
-    s.events_lost = h.events_lost;
-    s.buffers_lost = h.buffers_lost;
-    info.sources.push_back(s);
+    info.sources.push_back(etwcat::formats::describe_source(trace.header(0), file, 0));
   }
   captured_output output;
   {
