@@ -53,6 +53,15 @@ const std::array<group_entry, 0x1F>& group_table() {
 
 }  // namespace
 
+std::optional<std::uint8_t> kernel_group_of_class(const guid& class_guid) noexcept {
+  if (class_guid == guid{}) return std::nullopt;
+  const auto& table = group_table();
+  for (std::size_t n = 0; n < table.size(); ++n) {
+    if (table[n].class_guid == class_guid) return static_cast<std::uint8_t>(n);
+  }
+  return std::nullopt;
+}
+
 guid kernel_group_guid(std::uint8_t group, std::uint8_t type) noexcept {
   constexpr std::uint8_t process_load_image = 10;  // logged in the Process group, Image class
   if (group == kernel_group::process && type == process_load_image) {

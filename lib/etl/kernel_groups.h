@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "lib/base/guid.h"
@@ -15,6 +16,12 @@ namespace etwcat::etl {
 ///
 ///   kernel_group_guid(0x05, 1) == *guid::parse("3d6fa8d1-fe05-11d0-9dda-00c04fd7ba7c")  // Thread
 guid kernel_group_guid(std::uint8_t group, std::uint8_t type) noexcept;
+
+/// The group whose class GUID `class_guid` is (the reverse of kernel_group_guid), as the
+/// consumer API hides it: an EVENT_RECORD carries the class GUID only. The ImageLoad GUID gives
+/// its own group (0x14), though older systems log image loads as Process type 10. Nothing for
+/// a GUID of no kernel group.
+std::optional<std::uint8_t> kernel_group_of_class(const guid& class_guid) noexcept;
 
 /// The group's short name ("Process", "Thread", "DiskIo", …), or "" if unknown.
 std::string_view kernel_group_name(std::uint8_t group) noexcept;

@@ -331,16 +331,6 @@ void name_kernel_event(event& out, std::uint8_t group, std::uint8_t type) {
 }
 
 // The kernel group whose class GUID is `g` (relogged kernel events arrive as FULL headers).
-bool kernel_group_of_class(const guid& g, std::uint8_t& group) noexcept {
-  for (unsigned n = 0; n < 0x1F; ++n) {
-    if (etl::kernel_group_guid(static_cast<std::uint8_t>(n), 0) == g) {
-      group = static_cast<std::uint8_t>(n);
-      return true;
-    }
-  }
-  return false;
-}
-
 // --- extended items -------------------------------------------------------------------------
 
 std::uint64_t read_u64(std::span<const std::byte> data, std::size_t at) noexcept {
@@ -589,8 +579,8 @@ void fill_event(const etl::record_view& record, const etl::trace_clock& clock, e
       out.is_classic = true;
       out.classic_type = record.opcode();
       out.header_type = header_type_name(kind);
-      std::uint8_t group = 0;
-      if (kernel_group_of_class(out.provider_guid, group)) {
+      if (const auto kernel = etl::kernel_group_of_class(out.provider_guid)) {
+        const std::uint8_t group = *kernel;
         // A kernel event in a classic header (relogged or merged files): name it as one.
         out.provider_name = kernel_provider_name;
         out.has_group = true;
