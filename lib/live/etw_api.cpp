@@ -23,6 +23,13 @@ properties_block::properties_block(std::u16string_view log_file)
   }
 }
 
+properties_block properties_block::for_query() {
+  properties_block block(u" ");
+  trace_properties& p = block.get();
+  std::memset(block.bytes_.data() + p.log_file_name_offset, 0, sizeof(char16_t));
+  return block;
+}
+
 std::u16string properties_block::text_at(std::uint32_t offset) const {
   std::u16string text;
   if (offset == 0 || offset >= bytes_.size()) return text;

@@ -161,8 +161,11 @@ class properties_block {
   static constexpr std::size_t name_room = 1024;  // characters
 
   /// Zeroed, with the sizes, offsets and flags ETW requires; `log_file` is copied in (the
-  /// session name is written by StartTrace itself).
+  /// session name is written by StartTrace itself). Without a log file, LogFileNameOffset is 0:
+  /// a real-time session.
   explicit properties_block(std::u16string_view log_file = {});
+  /// A block for ControlTrace and QueryAllTraces to write a session's names into.
+  static properties_block for_query();
 
   trace_properties& get() noexcept { return *reinterpret_cast<trace_properties*>(bytes_.data()); }
   const trace_properties& get() const noexcept {

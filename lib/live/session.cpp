@@ -1,178 +1,259 @@
-// Controller side of a live session: EVENT_TRACE_PROPERTIES, StartTraceW,
-// EnableTraceEx2 with an EVENT_FILTER_EVENT_ID filter, ControlTraceW(STOP).
+// Controller side of a live session, over etw_api: EVENT_TRACE_PROPERTIES (§3), StartTrace,
+// EnableTraceEx2 with EVENT_ID / PID / EXECUTABLE_NAME filters (§5), ControlTrace STOP and
+// QUERY, QueryAllTraces (§4).
 #include "lib/live/session.h"
 
-#include <utility>
-
-#ifdef _WIN32
-#include <windows.h>
-// windows.h first: the ETW headers need its types.
-#include <evntcons.h>
-#include <evntrace.h>
-
 #include <cstring>
+#include <utility>
 
 #include "lib/base/unicode.h"
 
-// Older mingw-w64 headers lack the Windows 8.1 filter types.
-#ifndef EVENT_FILTER_TYPE_EVENT_ID
-#define EVENT_FILTER_TYPE_EVENT_ID 0x80000200
-#endif
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <unistd.h>
 #endif
 
 namespace etwcat::live {
-
-#ifdef _WIN32
-
 namespace {
 
-constexpr const char16_t kernel_logger_name[] = u"NT Kernel Logger";
+constexpr std::u16string_view kernel_logger_name = u"NT Kernel Logger";
 // SystemTraceControlGuid, spelled out: mingw's import libraries lack it.
-constexpr GUID system_trace_control_guid = {
+constexpr guid system_trace_control_guid{
     0x9e814aad, 0x3204, 0x11d2, {0x9a, 0x82, 0x00, 0x60, 0x08, 0xa8, 0x69, 0x39}};
+constexpr std::size_t max_filter_pids = 8;           // MAX_EVENT_FILTER_PID_COUNT
+constexpr std::size_t max_filter_data_bytes = 1024;  // executable-name filter, with its NUL
 
-// EVENT_TRACE_PROPERTIES followed by room for the session name, as ETW wants.
-struct properties_block {
-  std::vector<unsigned char> bytes;
-  EVENT_TRACE_PROPERTIES* get() { return reinterpret_cast<EVENT_TRACE_PROPERTIES*>(bytes.data()); }
-};
-
-properties_block make_properties(const std::u16string& wide_name) {
-  properties_block block;
-  const std::size_t name_bytes = (wide_name.size() + 1) * sizeof(char16_t);
-  block.bytes.assign(sizeof(EVENT_TRACE_PROPERTIES) + name_bytes + 2 * 1024, 0);
-  auto* p = block.get();
-  p->Wnode.BufferSize = static_cast<ULONG>(block.bytes.size());
-  p->Wnode.Flags = WNODE_FLAG_TRACED_GUID;
-  p->Wnode.ClientContext = 1;  // QPC clock
-  p->LoggerNameOffset = sizeof(EVENT_TRACE_PROPERTIES);
-  std::memcpy(block.bytes.data() + p->LoggerNameOffset, wide_name.c_str(), name_bytes);
-  return block;
-}
-
-error win32_failure(const char* what, const std::string& name, ULONG status) {
-  std::string message =
-      std::string(what) + " \"" + name + "\" failed: Win32 error " + std::to_string(status);
-  if (status == ERROR_ACCESS_DENIED) message += " (access denied: run as administrator)";
-  if (status == ERROR_ALREADY_EXISTS) message += " (a session with this name already runs)";
-  return error{message, 0};
-}
-
-GUID to_win32(const guid& g) {
-  GUID out;
-  out.Data1 = g.data1;
-  out.Data2 = g.data2;
-  out.Data3 = g.data3;
-  for (int i = 0; i < 8; ++i) out.Data4[i] = g.data4[i];
+std::string utf8(std::u16string_view text) {
+  std::string out;
+  append_utf16_as_utf8(out, text);
   return out;
 }
 
-result<void> enable(TRACEHANDLE handle, const std::string& session_name,
-                    const provider::provider& p) {
-  GUID id = to_win32(p.id);
-  ENABLE_TRACE_PARAMETERS parameters{};
-  parameters.Version = ENABLE_TRACE_PARAMETERS_VERSION_2;
-  std::vector<unsigned char> filter_bytes;
-  EVENT_FILTER_DESCRIPTOR descriptor{};
+// What a person can do about a failed call.
+error failure(std::string_view doing, const std::string& name, std::uint32_t status) {
+  std::string text(doing);
+  text += ' ';
+  text += name;
+  switch (status) {
+    case win32::access_denied:
+      text += ": access denied: needs an Administrator prompt (or the Performance Log Users group)";
+      break;
+    case win32::already_exists:
+      text = name == utf8(kernel_logger_name)
+                 ? "the NT Kernel Logger already runs (another tool uses it); `etwcat stop \"NT "
+                   "Kernel Logger\"` ends it"
+                 : "session " + name + " already runs; `etwcat stop " + name + "` ends it";
+      break;
+    case win32::no_system_resources:
+      text +=
+          ": too many sessions run (64 at most, 8 of them kernel or system loggers); "
+          "`etwcat sessions` lists them";
+      break;
+    case win32::wmi_instance_not_found:
+      text = "no session " + name + " runs";
+      break;
+    case win32::bad_pathname:
+      text += ": the log file cannot be used (a bad path, or another session writes it)";
+      break;
+    case win32::disk_full:
+      text += ": not enough disk space for the log file";
+      break;
+    default:
+      text += ": Win32 error " + std::to_string(status);
+      break;
+  }
+  return error{text, 0};
+}
+
+session_statistics statistics_of(const properties_block& block) {
+  const trace_properties& p = block.get();
+  session_statistics s;
+  s.name = utf8(block.logger_name());
+  s.log_file = utf8(block.log_file_name());
+  s.log_file_mode = p.log_file_mode;
+  s.buffer_size_kb = p.buffer_size;
+  s.buffers = p.number_of_buffers;
+  s.buffers_written = p.buffers_written;
+  s.events_lost = p.events_lost;
+  s.log_buffers_lost = p.log_buffers_lost;
+  s.real_time_buffers_lost = p.real_time_buffers_lost;
+  return s;
+}
+
+template <class T>
+void append_bytes(std::vector<std::byte>& out, const T& value) {
+  const auto* p = reinterpret_cast<const std::byte*>(&value);
+  out.insert(out.end(), p, p + sizeof value);
+}
+
+// EnableTraceEx2 for one provider, with the filters its options ask for (§5.3).
+result<void> enable(etw_api& etw, trace_handle handle, const std::string& session_name,
+                    const provider_options& o) {
+  const provider::provider& p = o.provider;
+  std::vector<std::byte> ids, pids, exe;
+  std::vector<event_filter_descriptor> filters;
+  auto add = [&filters](const std::vector<std::byte>& data, std::uint32_t type) {
+    filters.push_back(event_filter_descriptor{reinterpret_cast<std::uintptr_t>(data.data()),
+                                              static_cast<std::uint32_t>(data.size()), type});
+  };
   if (!p.event_ids.empty()) {
     // EVENT_FILTER_EVENT_ID: FilterIn, Reserved, Count, then Count USHORTs.
-    const std::size_t size = 4 + 2 * p.event_ids.size();
-    filter_bytes.assign(size, 0);
-    filter_bytes[0] = p.exclude_event_ids ? 0 : 1;
-    const auto count = static_cast<unsigned short>(p.event_ids.size());
-    std::memcpy(filter_bytes.data() + 2, &count, 2);
-    std::memcpy(filter_bytes.data() + 4, p.event_ids.data(), 2 * p.event_ids.size());
-    descriptor.Ptr = reinterpret_cast<ULONGLONG>(filter_bytes.data());
-    descriptor.Size = static_cast<ULONG>(size);
-    descriptor.Type = EVENT_FILTER_TYPE_EVENT_ID;
-    parameters.EnableFilterDesc = &descriptor;
-    parameters.FilterDescCount = 1;
+    ids.push_back(std::byte{p.exclude_event_ids ? std::uint8_t{0} : std::uint8_t{1}});
+    ids.push_back(std::byte{0});
+    append_bytes(ids, static_cast<std::uint16_t>(p.event_ids.size()));
+    for (std::uint16_t id : p.event_ids) append_bytes(ids, id);
+    add(ids, filter_type::event_id);
   }
-  ULONG status = EnableTraceEx2(handle, &id, EVENT_CONTROL_CODE_ENABLE_PROVIDER, p.level,
-                                p.match_any_keyword, p.match_all_keyword, 0, &parameters);
-  if (status != ERROR_SUCCESS) return win32_failure("enabling a provider in", session_name, status);
+  if (!o.process_ids.empty()) {
+    if (o.process_ids.size() > max_filter_pids) {
+      return error{"a provider's process filter takes at most 8 process IDs", 0};
+    }
+    for (std::uint32_t pid : o.process_ids) append_bytes(pids, pid);
+    add(pids, filter_type::pid);
+  }
+  if (!o.executable.empty()) {
+    for (char16_t c : utf8_to_utf16(o.executable)) append_bytes(exe, c);
+    append_bytes(exe, char16_t{0});
+    if (exe.size() > max_filter_data_bytes) {
+      return error{"the executable-name filter is longer than ETW's 1024 bytes", 0};
+    }
+    add(exe, filter_type::executable_name);
+  }
+  enable_parameters parameters;
+  if (o.stack_trace) parameters.enable_property |= enable_property::stack_trace;
+  if (o.sid) parameters.enable_property |= enable_property::sid;
+  if (o.terminal_session_id) parameters.enable_property |= enable_property::ts_id;
+  if (o.process_start_key) parameters.enable_property |= enable_property::process_start_key;
+  parameters.filters = filters.empty() ? nullptr : filters.data();
+  parameters.filter_count = static_cast<std::uint32_t>(filters.size());
+  const std::uint32_t status =
+      etw.enable_trace(handle, p.id, enable_code::enable, p.level, p.match_any_keyword,
+                       p.match_all_keyword, 0, &parameters);
+  if (status != win32::success) {
+    const std::string what = p.name.empty() ? p.id.to_string() : p.name;
+    return failure("enabling " + what + " in", session_name, status);
+  }
   return {};
 }
 
 }  // namespace
 
-bool live_tracing_supported() noexcept { return true; }
+bool live_tracing_supported() noexcept { return system_etw() != nullptr; }
 
-result<session> session::start(const session_options& options) {
-  const bool kernel = options.kernel_flags != 0;
-  std::u16string wide_name =
-      kernel ? std::u16string(kernel_logger_name) : utf8_to_utf16(options.name);
-  properties_block block = make_properties(wide_name);
-  auto* p = block.get();
-  p->BufferSize = options.buffer_size_kb;
-  p->MinimumBuffers = options.minimum_buffers;
-  p->MaximumBuffers = options.maximum_buffers;
-  p->LogFileMode = EVENT_TRACE_REAL_TIME_MODE;
-  if (kernel) {
-    p->Wnode.Guid = system_trace_control_guid;
-    p->EnableFlags = options.kernel_flags;
+std::string session_name(const session_options& options) {
+  if (options.kernel_flags != 0 && !options.system_logger) return utf8(kernel_logger_name);
+  if (!options.name.empty()) return options.name;
+#ifdef _WIN32
+  return "etwcat-" + std::to_string(GetCurrentProcessId());
+#else
+  return "etwcat-" + std::to_string(getpid());
+#endif
+}
+
+result<session> session::start(etw_api& etw, const session_options& o) {
+  const bool kernel_logger = o.kernel_flags != 0 && !o.system_logger;
+  const std::string name = session_name(o);
+  properties_block block(utf8_to_utf16(o.log_file));
+  trace_properties& p = block.get();
+  p.buffer_size = o.buffer_size_kb;
+  p.minimum_buffers = o.minimum_buffers;
+  p.maximum_buffers = o.maximum_buffers;
+  p.flush_timer = o.flush_timer_seconds;
+  p.wnode.client_context = static_cast<std::uint32_t>(o.clock);
+  std::uint32_t mode = o.real_time ? log_file_mode::real_time : 0;
+  if (!o.log_file.empty()) {
+    switch (o.mode) {
+      case file_mode::sequential:
+        mode |= log_file_mode::file_sequential;
+        break;
+      case file_mode::circular:
+        mode |= log_file_mode::file_circular;
+        break;
+      case file_mode::new_file:
+        mode |= log_file_mode::file_new_file;
+        break;
+    }
+    p.maximum_file_size = o.maximum_file_size_mb;
   }
-  TRACEHANDLE handle = 0;
-  ULONG status = StartTraceW(&handle, reinterpret_cast<LPCWSTR>(wide_name.c_str()), p);
-  std::string name;
-  append_utf16_as_utf8(name, wide_name);
-  if (status != ERROR_SUCCESS) return win32_failure("starting session", name, status);
+  if (kernel_logger) {
+    p.wnode.session_guid = system_trace_control_guid;
+    p.enable_flags = o.kernel_flags;
+  } else {
+    // An EventWrite failure in another session must not lose this session's events (§3.2).
+    mode |= log_file_mode::independent_session;
+    if (o.system_logger) {
+      mode |= log_file_mode::system_logger;
+      p.enable_flags = o.kernel_flags;
+    }
+  }
+  p.log_file_mode = mode;
+
+  trace_handle handle = 0;
+  const std::uint32_t status = etw.start_trace(handle, utf8_to_utf16(name), p);
+  if (status != win32::success) return failure("starting session", name, status);
   session started;
+  started.etw_ = &etw;
   started.name_ = name;
   started.handle_ = handle;
-  for (const auto& provider : options.providers) {
-    auto enabled = enable(handle, name, provider);
-    if (!enabled) {
-      auto failure = enabled.failure();
+  for (const provider_options& provider : o.providers) {
+    if (auto enabled = enable(etw, handle, name, provider); !enabled) {
       (void)started.stop();
-      return failure;
+      return enabled.failure();
     }
   }
   return started;
 }
 
-result<void> session::stop_by_name(const std::string& name) {
-  std::u16string wide_name = utf8_to_utf16(name);
-  properties_block block = make_properties(wide_name);
-  ULONG status = ControlTraceW(0, reinterpret_cast<LPCWSTR>(wide_name.c_str()), block.get(),
-                               EVENT_TRACE_CONTROL_STOP);
-  if (status != ERROR_SUCCESS) return win32_failure("stopping session", name, status);
-  return {};
+result<session_statistics> session::stop_by_name(etw_api& etw, const std::string& name) {
+  properties_block block = properties_block::for_query();
+  const std::uint32_t status =
+      etw.control_trace(0, utf8_to_utf16(name), block.get(), control_code::stop);
+  // more_data: stopped all the same, the names did not fit (§4.2).
+  if (status != win32::success && status != win32::more_data) {
+    return failure("stopping session", name, status);
+  }
+  session_statistics s = statistics_of(block);
+  if (s.name.empty()) s.name = name;
+  return s;
 }
 
-result<void> session::stop() {
-  if (handle_ == 0) return {};
-  std::u16string wide_name = utf8_to_utf16(name_);
-  properties_block block = make_properties(wide_name);
-  ULONG status = ControlTraceW(static_cast<TRACEHANDLE>(handle_), nullptr, block.get(),
-                               EVENT_TRACE_CONTROL_STOP);
-  handle_ = 0;
-  if (status != ERROR_SUCCESS) return win32_failure("stopping session", name_, status);
-  return {};
+result<std::vector<session_statistics>> session::list(etw_api& etw) {
+  std::vector<properties_block> blocks(64, properties_block::for_query());
+  std::uint32_t count = 0;
+  std::uint32_t status = etw.query_all_traces(blocks, count);
+  while (status == win32::more_data && count > blocks.size()) {
+    blocks.resize(count, properties_block::for_query());
+    status = etw.query_all_traces(blocks, count);
+  }
+  if (status != win32::success) return failure("listing", "the sessions", status);
+  std::vector<session_statistics> sessions;
+  for (std::size_t i = 0; i < count && i < blocks.size(); ++i) {
+    sessions.push_back(statistics_of(blocks[i]));
+  }
+  return sessions;
 }
 
-#else
-
-namespace {
-error no_etw() {
-  return error{
-      "live tracing needs Windows (ETW); on this system read .etl files with `etwcat dump`", 0};
+result<session_statistics> session::stop() {
+  if (handle_ == 0 || etw_ == nullptr) return session_statistics{name_};
+  properties_block block = properties_block::for_query();
+  const std::uint32_t status =
+      etw_->control_trace(std::exchange(handle_, 0), {}, block.get(), control_code::stop);
+  if (status != win32::success && status != win32::more_data) {
+    return failure("stopping session", name_, status);
+  }
+  session_statistics s = statistics_of(block);
+  if (s.name.empty()) s.name = name_;
+  return s;
 }
-}  // namespace
-
-bool live_tracing_supported() noexcept { return false; }
-result<session> session::start(const session_options&) { return no_etw(); }
-result<void> session::stop_by_name(const std::string&) { return no_etw(); }
-result<void> session::stop() { return {}; }
-
-#endif
 
 session::session(session&& other) noexcept
-    : name_(std::move(other.name_)), handle_(std::exchange(other.handle_, 0)) {}
+    : etw_(other.etw_), name_(std::move(other.name_)), handle_(std::exchange(other.handle_, 0)) {}
 
 session& session::operator=(session&& other) noexcept {
   if (this != &other) {
     (void)stop();
+    etw_ = other.etw_;
     name_ = std::move(other.name_);
     handle_ = std::exchange(other.handle_, 0);
   }

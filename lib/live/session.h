@@ -1,5 +1,7 @@
-// session: a real-time ETW trace session (StartTrace + EnableTraceEx2), the
-// start of every live capture. Windows only; elsewhere start() says so.
+// session: an ETW trace session — the builder's options turned into EVENT_TRACE_PROPERTIES,
+// StartTrace, one EnableTraceEx2 per provider (with its filters and enable properties), kernel
+// stack walking — stopped with its statistics. Every call goes through etw_api, so the same code
+// runs on Windows and against the simulated ETW of the tests. Spec: docs/etw-api.md §3–§6.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +9,7 @@
 #include <vector>
 
 #include "lib/base/result.h"
+#include "lib/live/etw_api.h"
 #include "lib/provider/provider.h"
 
 namespace etwcat::live {
@@ -14,24 +17,75 @@ namespace etwcat::live {
 /// True where live tracing exists (Windows); false on Linux, macOS, …
 bool live_tracing_supported() noexcept;
 
-struct session_options {
-  std::string name = "etwcat";
-  std::uint32_t buffer_size_kb = 64;
-  std::uint32_t minimum_buffers = 0;  // 0: let ETW choose
-  std::uint32_t maximum_buffers = 0;
-  std::uint32_t kernel_flags = 0;  // EVENT_TRACE_FLAG_*; for the NT Kernel Logger
-  std::vector<provider::provider> providers;
+/// The message for a platform without ETW.
+inline constexpr const char* no_etw_message =
+    "live tracing needs Windows (ETW); on this system read .etl files with `etwcat dump`";
+
+/// The session clock (Wnode.ClientContext).
+enum class clock_type : std::uint32_t { qpc = 1, system_time = 2, cpu_cycles = 3 };
+
+/// How a session logs to its file, besides (or instead of) real time.
+enum class file_mode : std::uint8_t { sequential, circular, new_file };
+
+/// A user-mode provider and what the session asks of it beyond the provider string.
+struct provider_options {
+  provider::provider provider;
+  std::vector<std::uint32_t> process_ids;  // EVENT_FILTER_TYPE_PID, at most 8
+  std::string executable;                  // EVENT_FILTER_TYPE_EXECUTABLE_NAME, ';'-separated
+  bool stack_trace = false;                // EVENT_ENABLE_PROPERTY_STACK_TRACE
+  bool sid = false;                        // EVENT_ENABLE_PROPERTY_SID
+  bool terminal_session_id = false;        // EVENT_ENABLE_PROPERTY_TS_ID
+  bool process_start_key = false;          // EVENT_ENABLE_PROPERTY_PROCESS_START_KEY
 };
+
+struct session_options {
+  std::string name;  // empty: "etwcat-<pid>", so that two runs never collide
+  std::vector<provider_options> providers;
+  /// NT Kernel Logger flags (EVENT_TRACE_FLAG_*). Without system_logger the session is the
+  /// NT Kernel Logger itself, whatever its name.
+  std::uint32_t kernel_flags = 0;
+  /// EVENT_TRACE_SYSTEM_LOGGER_MODE (Windows 8+): kernel events in a session of its own name,
+  /// together with user providers.
+  bool system_logger = false;
+  std::uint32_t buffer_size_kb = 64;
+  std::uint32_t minimum_buffers = 0;  // 0: ETW's choice
+  std::uint32_t maximum_buffers = 0;
+  std::uint32_t flush_timer_seconds = 0;
+  clock_type clock = clock_type::qpc;
+  bool real_time = true;
+  std::string log_file;  // also (or only) to this .etl file
+  file_mode mode = file_mode::sequential;
+  std::uint32_t maximum_file_size_mb = 0;  // needed by circular and new_file
+};
+
+/// What ControlTrace says of a session (at QUERY or STOP).
+struct session_statistics {
+  std::string name;
+  std::string log_file;
+  std::uint32_t log_file_mode = 0;
+  std::uint32_t buffer_size_kb = 0;
+  std::uint32_t buffers = 0;  // NumberOfBuffers
+  std::uint32_t buffers_written = 0;
+  std::uint32_t events_lost = 0;
+  std::uint32_t log_buffers_lost = 0;
+  std::uint32_t real_time_buffers_lost = 0;
+};
+
+/// The session's name as ETW knows it: the NT Kernel Logger for kernel flags without
+/// system_logger, else the given name, else "etwcat-<pid>".
+std::string session_name(const session_options& options);
 
 /// A started session; stop() (or the destructor) ends it.
 class session {
  public:
-  /// Starts a real-time session and enables its providers. Fails with the
-  /// Win32 status in the message (e.g. access denied: not administrator).
-  static result<session> start(const session_options& options);
+  /// Starts the session and enables its providers; a failure after StartTrace stops it again.
+  /// Errors say what a person can do ("needs an Administrator prompt", "already runs").
+  static result<session> start(etw_api& etw, const session_options& options);
 
   /// Stops the session with this name, started by anyone (`etwcat stop`).
-  static result<void> stop_by_name(const std::string& name);
+  static result<session_statistics> stop_by_name(etw_api& etw, const std::string& name);
+  /// The running sessions (QueryAllTraces).
+  static result<std::vector<session_statistics>> list(etw_api& etw);
 
   session(session&& other) noexcept;
   session& operator=(session&& other) noexcept;
@@ -39,13 +93,19 @@ class session {
   session& operator=(const session&) = delete;
   ~session();
 
-  result<void> stop();
+  /// Stops it and returns its final statistics.
+  result<session_statistics> stop();
+  /// Leaves it running when this object goes (`etwcat start`).
+  void detach() noexcept { handle_ = 0; }
+
   const std::string& name() const noexcept { return name_; }
+  trace_handle handle() const noexcept { return handle_; }
 
  private:
   session() = default;
+  etw_api* etw_ = nullptr;
   std::string name_;
-  std::uint64_t handle_ = 0;  // TRACEHANDLE
+  trace_handle handle_ = 0;
 };
 
 }  // namespace etwcat::live

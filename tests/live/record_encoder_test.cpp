@@ -1,6 +1,6 @@
 // Tests for lib/live/record_encoder.h: EVENT_RECORDs written back as file records parse to the
 // same fields, and — over every capture of the corpus, replayed as ETW's consumer delivers it
-// (tests/support/simulated_etw.h) — the live path prints exactly what `etwcat dump` prints.
+// (tests/support/delivered_record.h) — the live path prints exactly what `etwcat dump` prints.
 //
 // What an EVENT_RECORD does not carry, and so what live output cannot repeat:
 // - the kernel group of an image load logged in the Process group (older systems): the record
@@ -26,7 +26,7 @@
 #include "lib/trace/pipeline.h"
 #include "tests/support/corpus.h"
 #include "tests/support/decoding.h"
-#include "tests/support/simulated_etw.h"
+#include "tests/support/delivered_record.h"
 
 using namespace etwcat;
 namespace flag = etl::event_header_flag;

@@ -1,120 +1,116 @@
-// simulated_etw: what Windows' ProcessTrace hands a consumer, made from the records of a real
-// capture. Each record of an .etl file becomes the EVENT_RECORD that ETW delivers for it
-// (docs/etw-api.md §7.6): one EVENT_HEADER form for every kind — kernel and MOF events with
-// CLASSIC_HEADER, their class GUID and their type as Opcode; WPP with TRACE_MESSAGE; PERFINFO
-// records without thread and process (0xFFFFFFFF) — with FILETIME timestamps.
+// simulated_etw: an etw_api that behaves as Windows documents it (docs/etw-api.md §10), for
+// tests on machines without ETW: a session table (case-insensitive unique names, 64 sessions,
+// 8 kernel or system loggers, one NT Kernel Logger), EVENT_TRACE_PROPERTIES validation, the
+// providers each session enabled with their level, keywords, event-ID and PID filters, and
+// ProcessTrace delivering EVENT_RECORDs built from the records of a real capture — each to the
+// sessions whose providers (or kernel flags) select it, at full speed or paced. Behaviour the
+// documentation leaves open is chosen here and marked [U].
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
-#include "lib/etl/kernel_groups.h"
 #include "lib/etl/record_view.h"
-#include "lib/etl/trace_clock.h"
-#include "lib/live/etw_types.h"
+#include "lib/live/etw_api.h"
 
 namespace etwcat::testing {
 
-/// One EVENT_RECORD and the storage its pointers point into; reused from record to record.
-class delivered_record {
+class simulated_etw final : public live::etw_api {
  public:
-  /// Fills the record from a file's record, as ProcessTrace would deliver it.
-  const live::event_record& deliver(const etl::record_view& r, const etl::trace_clock& clock) {
-    namespace flag = etl::event_header_flag;
-    using k = etl::header_kind;
-    record_ = live::event_record{};
-    items_.clear();
-    item_data_.clear();
-    live::event_header& h = record_.header;
-    h.thread_id = r.has_thread_and_process() ? r.thread_id() : live::no_id;
-    h.process_id = r.has_thread_and_process() ? r.process_id() : live::no_id;
-    h.timestamp = r.has_timestamp() ? static_cast<std::int64_t>(clock.filetime(r.timestamp())) : 0;
-    if (r.has_cpu_times()) {
-      h.kernel_time = r.kernel_time();
-      h.user_time = r.user_time();
-    }
-    h.descriptor.opcode = r.opcode();
-    h.descriptor.version = static_cast<std::uint8_t>(r.version());
-    h.descriptor.level = r.level();
-    const std::uint16_t width = r.pointer_size() == 4 ? flag::header_32_bit : flag::header_64_bit;
-    switch (r.kind()) {
-      case k::system32:
-      case k::system64:
-      case k::compact32:
-      case k::compact64:
-      case k::perfinfo32:
-      case k::perfinfo64:
-        h.flags = flag::classic_header | width;
-        h.provider_id = r.provider_guid();
-        break;
-      case k::full_header32:
-      case k::full_header64:
-        h.flags = flag::classic_header | width;
-        h.provider_id = r.header_guid();
-        break;
-      case k::instance32:
-      case k::instance64: {
-        h.flags = flag::classic_header | width;
-        h.provider_id = r.header_guid();
-        std::vector<std::byte> info(24);
-        const std::uint32_t ids[2] = {r.instance_id(), r.parent_instance_id()};
-        std::memcpy(info.data(), ids, 8);
-        put_guid(info.data() + 8, r.parent_guid());
-        add_item(etl::ext_type::instance_info, info);
-        break;
-      }
-      case k::event_header32:
-      case k::event_header64:
-        // ETW says the logger's pointer size in the flags, whatever the file's record holds.
-        h.flags = static_cast<std::uint16_t>(
-            (r.flags() & ~(flag::header_32_bit | flag::header_64_bit)) | width);
-        h.event_property = r.event_property();
-        h.provider_id = r.header_guid();
-        h.descriptor = r.descriptor();
-        h.activity_id = r.activity_id();
-        for (const etl::extended_item& item : r.extended_items()) {
-          add_item(item.type, {item.data.begin(), item.data.end()});
-        }
-        break;
-      case k::wpp_message:
-        h.flags = flag::trace_message | width;
-        h.provider_id = r.header_guid();
-        h.descriptor = {};
-        h.descriptor.id = r.message_number();
-        break;
-    }
-    // The items' data is complete now: point at it.
-    std::size_t at = 0;
-    for (auto& item : items_) {
-      item.data_ptr = reinterpret_cast<std::uintptr_t>(item_data_.data() + at);
-      at += item.data_size;
-    }
-    record_.extended_data = items_.data();
-    record_.extended_data_count = static_cast<std::uint16_t>(items_.size());
-    if (!items_.empty()) h.flags |= flag::extended_info;
-    const std::uint16_t processor = r.processor_index();
-    if (processor > 0xFF) h.flags |= flag::processor_index;
-    record_.context.processor = processor;
-    record_.user_data = r.payload().data();
-    record_.user_data_length = static_cast<std::uint16_t>(r.payload().size());
-    return record_;
-  }
+  struct machine {
+    bool elevated = true;           // false: an unelevated prompt
+    std::size_t max_sessions = 64;  // EtwMaxLoggers
+    std::uint32_t processors = 4;   // for MinimumBuffers
+  };
+
+  simulated_etw();
+  explicit simulated_etw(machine m);
+  ~simulated_etw() override;
+
+  /// What ProcessTrace delivers to real-time consumers: the records of `capture` in time order,
+  /// one every `pace` (zero: as fast as the consumer takes them). After the last record a
+  /// real-time ProcessTrace waits, as Windows does, until the session stops or CloseTrace.
+  void feed(std::filesystem::path capture,
+            std::chrono::microseconds pace = std::chrono::microseconds(0));
+
+  /// A provider as a session enabled it.
+  struct enabled_provider {
+    std::uint8_t level = 0;
+    std::uint64_t match_any = 0;
+    std::uint64_t match_all = 0;
+    std::uint32_t enable_property = 0;
+    std::vector<std::uint16_t> event_ids;  // from an EVENT_ID filter
+    bool ids_in = true;
+    std::vector<std::uint32_t> process_ids;  // from a PID filter
+    std::u16string executables;              // from an EXECUTABLE_NAME filter
+  };
+  /// The sessions that run (names as given to StartTrace).
+  std::vector<std::u16string> running() const;
+  std::optional<live::trace_properties> properties(std::u16string_view name) const;
+  std::optional<enabled_provider> enabled(std::u16string_view session, const guid& provider) const;
+  /// Events delivered to consumers, over all sessions.
+  std::uint64_t delivered() const;
+
+  // --- etw_api -------------------------------------------------------------------------------
+  std::uint32_t start_trace(live::trace_handle& handle, std::u16string_view name,
+                            live::trace_properties& properties) override;
+  std::uint32_t control_trace(live::trace_handle handle, std::u16string_view name,
+                              live::trace_properties& properties, std::uint32_t code) override;
+  std::uint32_t enable_trace(live::trace_handle session, const guid& provider, std::uint32_t code,
+                             std::uint8_t level, std::uint64_t match_any, std::uint64_t match_all,
+                             std::uint32_t timeout_ms,
+                             const live::enable_parameters* parameters) override;
+  std::uint32_t set_information(live::trace_handle session, std::uint32_t information_class,
+                                std::span<const std::byte> data) override;
+  std::uint32_t query_all_traces(std::span<live::properties_block> blocks,
+                                 std::uint32_t& count) override;
+  live::trace_handle open_trace(const live::trace_source& source, std::uint32_t& status) override;
+  std::uint32_t process_trace(live::trace_handle handle) override;
+  std::uint32_t close_trace(live::trace_handle handle) override;
 
  private:
-  void add_item(std::uint16_t type, const std::vector<std::byte>& data) {
-    items_.push_back(
-        live::extended_data_item{0, type, 0, static_cast<std::uint16_t>(data.size()), 0});
-    item_data_.insert(item_data_.end(), data.begin(), data.end());
-  }
-  static void put_guid(std::byte* out, const guid& g) {
-    for (int i = 0; i < 4; ++i) out[i] = static_cast<std::byte>(g.data1 >> (8 * i));
-    for (int i = 0; i < 2; ++i) out[4 + i] = static_cast<std::byte>(g.data2 >> (8 * i));
-    for (int i = 0; i < 2; ++i) out[6 + i] = static_cast<std::byte>(g.data3 >> (8 * i));
-    for (int i = 0; i < 8; ++i) out[8 + i] = static_cast<std::byte>(g.data4[i]);
-  }
+  struct session_state {
+    std::u16string name;
+    live::trace_handle handle = 0;
+    live::trace_properties properties{};
+    std::u16string log_file;
+    bool kernel_logger = false;
+    bool system_logger = false;
+    bool stopped = false;
+    std::map<guid, enabled_provider> providers;
+    std::uint64_t delivered = 0;
+  };
+  struct consumer_state {
+    live::trace_handle handle = 0;
+    std::shared_ptr<session_state> session;
+    live::event_record_callback callback = nullptr;
+    void* context = nullptr;
+    bool processing = false;
+    bool closed = false;
+  };
 
-  live::event_record record_{};
-  std::vector<live::extended_data_item> items_;
-  std::vector<std::byte> item_data_;
+  std::shared_ptr<session_state> find(std::u16string_view name, live::trace_handle handle) const;
+  // Whether the session's providers (or kernel flags) select this record (§5.1, §4.3).
+  bool selects(const session_state& s, const etl::record_view& r) const;
+  void write_back(const session_state& s, live::trace_properties& properties) const;
+
+  machine machine_;
+  std::filesystem::path capture_;
+  std::chrono::microseconds pace_{0};
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::shared_ptr<session_state>> sessions_;
+  std::vector<std::shared_ptr<consumer_state>> consumers_;
+  live::trace_handle next_handle_ = 0x1000;
+  std::uint64_t delivered_ = 0;
 };
 
 }  // namespace etwcat::testing

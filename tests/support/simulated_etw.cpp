@@ -1,0 +1,447 @@
+// The simulated ETW: docs/etw-api.md §3.6 (StartTrace checks, in the order Geoff Chappell
+// describes: name, lengths and offsets, mode, kernel, rights, uniqueness, limits), §4.2
+// (ControlTrace), §5 (EnableTraceEx2 and its filters), §7 (OpenTrace, ProcessTrace,
+// CloseTrace). Events come from a real capture through delivered_record.
+#include "tests/support/simulated_etw.h"
+
+#include <algorithm>
+#include <cstring>
+#include <thread>
+
+#include "lib/etl/kernel_groups.h"
+#include "lib/etl/merged_reader.h"
+#include "tests/support/delivered_record.h"
+
+namespace etwcat::testing {
+namespace {
+
+namespace w = live::win32;
+namespace mode = live::log_file_mode;
+
+constexpr std::u16string_view kernel_logger_name = u"NT Kernel Logger";
+constexpr guid system_trace_control_guid{
+    0x9e814aad, 0x3204, 0x11d2, {0x9a, 0x82, 0x00, 0x60, 0x08, 0xa8, 0x69, 0x39}};
+constexpr std::size_t max_name = 1024;
+constexpr std::size_t max_system_loggers = 8;
+constexpr std::size_t max_sessions_per_provider = 8;
+
+char16_t fold(char16_t c) { return c >= u'a' && c <= u'z' ? c - u'a' + u'A' : c; }
+
+bool same_name(std::u16string_view a, std::u16string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(),
+                    [](char16_t x, char16_t y) { return fold(x) == fold(y); });
+}
+
+std::byte* block_of(live::trace_properties& p) { return reinterpret_cast<std::byte*>(&p); }
+
+std::u16string read_name(live::trace_properties& p, std::uint32_t offset) {
+  std::u16string text;
+  if (offset == 0) return text;
+  for (std::size_t at = offset; at + 1 < p.wnode.buffer_size; at += 2) {
+    char16_t c = 0;
+    std::memcpy(&c, block_of(p) + at, 2);
+    if (c == 0) break;
+    text.push_back(c);
+  }
+  return text;
+}
+
+// Writes a name at `offset` if the block has room for it and its NUL.
+bool write_name(live::trace_properties& p, std::uint32_t offset, std::u16string_view name) {
+  if (offset == 0) return true;
+  if (offset + (name.size() + 1) * 2 > p.wnode.buffer_size) return false;
+  std::memcpy(block_of(p) + offset, name.data(), name.size() * 2);
+  std::memset(block_of(p) + offset + name.size() * 2, 0, 2);
+  return true;
+}
+
+// The kernel flag that selects a classic kernel event (group, type) in an NT Kernel Logger or
+// system-logger session [U: the type-level split follows the flag table of §4.3].
+std::uint32_t kernel_flag_of(std::uint8_t group, std::uint8_t type) {
+  namespace g = etl::kernel_group;
+  switch (group) {
+    case g::process:
+      return type == 10 ? 0x4 : 0x1;  // image loads logged in the Process group
+    case g::thread:
+      return type == 36 ? 0x10 : type == 50 ? 0x800 : 0x2;
+    case g::image:
+      return 0x4;
+    case g::io:
+      return (type == 12 || type == 13 || type == 15) ? 0x400 : 0x100;
+    case g::file:
+      return (type == 0 || type == 32 || type == 35 || type == 36) ? 0x200 : 0x02000000;
+    case g::tcpip:
+    case g::udpip:
+      return 0x10000;
+    case g::registry:
+      return 0x20000;
+    case g::memory:
+      return type == 32 ? 0x2000 : (type == 98 || type == 99) ? 0x4000 : 0x1000;
+    case g::perfinfo:
+      return type == 46 ? 0x01000000 : (type == 51 || type == 52) ? 0x80 : type == 67 ? 0x40 : 0x20;
+    case 0x1A:  // ALPC
+      return 0x100000;
+    case 0x1B:  // SplitIo
+      return 0x200000;
+    default:
+      return 0;  // header, SystemConfig, StackWalk and the rest: see selects()
+  }
+}
+
+// Whether an event of this (level, keyword) passes a provider's enable (§5.1).
+bool level_and_keywords_pass(const simulated_etw::enabled_provider& p, std::uint8_t level,
+                             std::uint64_t keyword) {
+  const bool level_ok = p.level == 0 || level <= p.level;
+  const std::uint64_t any = p.match_any == 0 ? ~std::uint64_t{0} : p.match_any;
+  const bool keyword_ok =
+      keyword == 0 || ((keyword & any) != 0 && (keyword & p.match_all) == p.match_all);
+  return level_ok && keyword_ok;
+}
+
+}  // namespace
+
+simulated_etw::simulated_etw() : simulated_etw(machine{}) {}
+simulated_etw::simulated_etw(machine m) : machine_(m) {}
+simulated_etw::~simulated_etw() = default;
+
+void simulated_etw::feed(std::filesystem::path capture, std::chrono::microseconds pace) {
+  std::lock_guard lock(mutex_);
+  capture_ = std::move(capture);
+  pace_ = pace;
+}
+
+std::vector<std::u16string> simulated_etw::running() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::u16string> names;
+  for (const auto& s : sessions_) names.push_back(s->name);
+  return names;
+}
+
+std::optional<live::trace_properties> simulated_etw::properties(std::u16string_view name) const {
+  std::lock_guard lock(mutex_);
+  if (auto s = find(name, 0)) return s->properties;
+  return std::nullopt;
+}
+
+std::optional<simulated_etw::enabled_provider> simulated_etw::enabled(std::u16string_view session,
+                                                                      const guid& provider) const {
+  std::lock_guard lock(mutex_);
+  auto s = find(session, 0);
+  if (!s) return std::nullopt;
+  auto it = s->providers.find(provider);
+  if (it == s->providers.end()) return std::nullopt;
+  return it->second;
+}
+
+std::uint64_t simulated_etw::delivered() const {
+  std::lock_guard lock(mutex_);
+  return delivered_;
+}
+
+std::shared_ptr<simulated_etw::session_state> simulated_etw::find(std::u16string_view name,
+                                                                  live::trace_handle handle) const {
+  for (const auto& s : sessions_) {
+    if (!name.empty() ? same_name(s->name, name) : s->handle == handle) return s;
+  }
+  return nullptr;
+}
+
+void simulated_etw::write_back(const session_state& s, live::trace_properties& p) const {
+  const std::uint32_t size = p.wnode.buffer_size;
+  const std::uint32_t name_at = p.logger_name_offset;
+  const std::uint32_t file_at = p.log_file_name_offset;
+  p = s.properties;
+  p.wnode.buffer_size = size;
+  p.logger_name_offset = name_at;
+  p.log_file_name_offset = file_at;
+  p.wnode.historical_context = s.handle;
+  p.number_of_buffers = s.properties.minimum_buffers;
+  p.free_buffers = 0;
+  p.events_lost = 0;
+  p.buffers_written = s.log_file.empty() ? 0 : static_cast<std::uint32_t>(s.delivered / 100 + 1);
+  write_name(p, name_at, s.name);
+  write_name(p, file_at, s.log_file);
+}
+
+std::uint32_t simulated_etw::start_trace(live::trace_handle& handle, std::u16string_view name,
+                                         live::trace_properties& p) {
+  handle = 0;
+  if (name.empty() || name.size() > max_name) return w::invalid_name;
+  if (p.wnode.buffer_size < sizeof(live::trace_properties)) return w::bad_length;
+  for (std::uint32_t offset : {p.logger_name_offset, p.log_file_name_offset}) {
+    if (offset != 0 && (offset < sizeof(live::trace_properties) || offset >= p.wnode.buffer_size)) {
+      return w::invalid_parameter;
+    }
+  }
+  if (p.logger_name_offset != 0 &&
+      p.logger_name_offset + (name.size() + 1) * 2 > p.wnode.buffer_size) {
+    return w::bad_length;
+  }
+  if ((p.wnode.flags & live::wnode_flag::traced_guid) == 0) return w::invalid_parameter;  // [U]
+  const std::u16string log_file = read_name(p, p.log_file_name_offset);
+  const std::uint32_t m = p.log_file_mode;
+  if ((m & mode::file_circular) && (m & (mode::file_append | mode::file_new_file))) {
+    return w::invalid_parameter;
+  }
+  if ((m & (mode::file_circular | mode::file_new_file)) && p.maximum_file_size == 0) {
+    return w::invalid_parameter;
+  }
+  if ((m & mode::real_time) && (m & mode::private_logger)) return w::invalid_parameter;
+  if ((m & mode::file_new_file) && std::count(log_file.begin(), log_file.end(), u'%') != 1) {
+    return w::invalid_name;
+  }
+  if (!(m & (mode::real_time | mode::buffering)) && log_file.empty()) return w::bad_pathname;
+  const bool kernel_name = same_name(name, kernel_logger_name);
+  if (p.wnode.session_guid == system_trace_control_guid && !kernel_name) {
+    return w::invalid_parameter;
+  }
+  if (!machine_.elevated) return w::access_denied;
+
+  std::lock_guard lock(mutex_);
+  if (find(name, 0)) return w::already_exists;
+  for (const auto& s : sessions_) {
+    if (p.wnode.session_guid != guid{} &&
+        s->properties.wnode.session_guid == p.wnode.session_guid) {
+      return w::already_exists;
+    }
+    if (!log_file.empty() && same_name(s->log_file, log_file)) return w::bad_pathname;
+  }
+  const bool system = kernel_name || (m & mode::system_logger);
+  const auto system_count = std::count_if(sessions_.begin(), sessions_.end(), [](const auto& s) {
+    return s->kernel_logger || s->system_logger;
+  });
+  if (sessions_.size() >= machine_.max_sessions ||
+      (system && static_cast<std::size_t>(system_count) >= max_system_loggers)) {
+    return w::no_system_resources;
+  }
+  auto s = std::make_shared<session_state>();
+  s->name = std::u16string(name);
+  s->handle = next_handle_++;
+  s->kernel_logger = kernel_name;
+  s->system_logger = (m & mode::system_logger) != 0;
+  s->log_file = log_file;
+  // What ETW makes of the request (§3.5): at least 2 buffers a processor, 1 s real-time flush.
+  p.minimum_buffers = std::max(p.minimum_buffers, 2 * machine_.processors);
+  p.maximum_buffers = std::max(p.maximum_buffers, p.minimum_buffers);
+  if ((m & mode::real_time) && p.flush_timer == 0) p.flush_timer = 1;
+  if (kernel_name) p.wnode.session_guid = system_trace_control_guid;
+  p.wnode.historical_context = s->handle;
+  write_name(p, p.logger_name_offset, name);
+  s->properties = p;
+  sessions_.push_back(s);
+  handle = s->handle;
+  return w::success;
+}
+
+std::uint32_t simulated_etw::control_trace(live::trace_handle handle, std::u16string_view name,
+                                           live::trace_properties& p, std::uint32_t code) {
+  if (name.empty() && handle == 0) return w::invalid_parameter;
+  if (p.wnode.buffer_size < sizeof(live::trace_properties)) return w::bad_length;
+  if (!machine_.elevated) return w::access_denied;
+  std::lock_guard lock(mutex_);
+  auto s = find(name, handle);
+  if (!s) return w::wmi_instance_not_found;
+  write_back(*s, p);
+  if (code == live::control_code::stop) {
+    s->stopped = true;
+    sessions_.erase(std::find(sessions_.begin(), sessions_.end(), s));
+    changed_.notify_all();
+  }
+  return w::success;
+}
+
+std::uint32_t simulated_etw::enable_trace(live::trace_handle session, const guid& provider,
+                                          std::uint32_t code, std::uint8_t level,
+                                          std::uint64_t match_any, std::uint64_t match_all,
+                                          std::uint32_t,
+                                          const live::enable_parameters* parameters) {
+  if (session == 0) return w::invalid_parameter;
+  std::lock_guard lock(mutex_);
+  auto s = find({}, session);
+  if (!s) return w::invalid_parameter;  // [U] the code for an unknown session is not documented
+  if (code == live::enable_code::disable) {
+    s->providers.erase(provider);
+    return w::success;
+  }
+  if (code != live::enable_code::enable) return w::success;  // capture state: nothing to add
+  const auto sessions_with = std::count_if(sessions_.begin(), sessions_.end(), [&](const auto& x) {
+    return x != s && x->providers.count(provider) != 0;
+  });
+  if (static_cast<std::size_t>(sessions_with) >= max_sessions_per_provider) {
+    return w::no_system_resources;
+  }
+  enabled_provider e;
+  e.level = level;
+  e.match_any = match_any;
+  e.match_all = match_all;
+  if (parameters != nullptr) {
+    if (parameters->version != 2) return w::invalid_parameter;
+    e.enable_property = parameters->enable_property;
+    for (std::uint32_t i = 0; i < parameters->filter_count; ++i) {
+      const live::event_filter_descriptor& f = parameters->filters[i];
+      const auto* data = reinterpret_cast<const std::byte*>(static_cast<std::uintptr_t>(f.ptr));
+      if (f.type == live::filter_type::event_id) {
+        std::uint16_t count = 0;
+        if (f.size < 4) return w::invalid_parameter;
+        std::memcpy(&count, data + 2, 2);
+        if (count > 64 || f.size < 4 + 2u * count) return w::invalid_parameter;
+        e.ids_in = data[0] != std::byte{0};
+        e.event_ids.resize(count);
+        std::memcpy(e.event_ids.data(), data + 4, 2u * count);
+      } else if (f.type == live::filter_type::pid) {
+        if (f.size % 4 != 0 || f.size / 4 > 8 || f.size == 0) return w::invalid_parameter;
+        e.process_ids.resize(f.size / 4);
+        std::memcpy(e.process_ids.data(), data, f.size);
+      } else if (f.type == live::filter_type::executable_name) {
+        if (f.size > 1024 || f.size % 2 != 0) return w::invalid_parameter;
+        e.executables.resize(f.size / 2);
+        std::memcpy(e.executables.data(), data, f.size);
+        while (!e.executables.empty() && e.executables.back() == 0) e.executables.pop_back();
+      }
+    }
+  }
+  s->providers[provider] = std::move(e);  // a second enable replaces level, keywords, filters
+  return w::success;
+}
+
+std::uint32_t simulated_etw::set_information(live::trace_handle session, std::uint32_t,
+                                             std::span<const std::byte>) {
+  std::lock_guard lock(mutex_);
+  return find({}, session) || session == 0 ? w::success : w::invalid_parameter;
+}
+
+std::uint32_t simulated_etw::query_all_traces(std::span<live::properties_block> blocks,
+                                              std::uint32_t& count) {
+  if (blocks.empty()) return w::invalid_parameter;
+  std::lock_guard lock(mutex_);
+  count = static_cast<std::uint32_t>(sessions_.size());
+  for (std::size_t i = 0; i < sessions_.size() && i < blocks.size(); ++i) {
+    write_back(*sessions_[i], blocks[i].get());
+  }
+  return sessions_.size() > blocks.size() ? w::more_data : w::success;
+}
+
+live::trace_handle simulated_etw::open_trace(const live::trace_source& source,
+                                             std::uint32_t& status) {
+  std::lock_guard lock(mutex_);
+  auto s = source.logger_name.empty() ? nullptr : find(source.logger_name, 0);
+  if (!s || !(s->properties.log_file_mode & mode::real_time)) {
+    status = w::wmi_instance_not_found;  // [U] OpenTrace or only ProcessTrace
+    return 0;
+  }
+  if (!machine_.elevated) {
+    status = w::access_denied;
+    return 0;
+  }
+  auto c = std::make_shared<consumer_state>();
+  c->handle = next_handle_++ | 0x8000000000000000;  // processing handles: another range
+  c->session = s;
+  c->callback = source.callback;
+  c->context = source.context;
+  consumers_.push_back(c);
+  status = w::success;
+  return c->handle;
+}
+
+std::uint32_t simulated_etw::process_trace(live::trace_handle handle) {
+  std::shared_ptr<consumer_state> c;
+  std::filesystem::path capture;
+  std::chrono::microseconds pace{0};
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& x : consumers_) {
+      if (x->handle == handle) c = x;
+    }
+    if (!c) return w::invalid_handle;
+    c->processing = true;
+    capture = capture_;
+    pace = pace_;
+  }
+  session_state& s = *c->session;
+  auto ended = [&] { return c->closed || s.stopped; };
+  if (!capture.empty()) {
+    diagnostics diags;
+    auto trace = etl::merged_reader::open(std::span(&capture, 1), diags);
+    etl::record_view record;
+    delivered_record delivery;
+    while (trace.next(record)) {
+      bool selected = false;
+      {
+        std::lock_guard lock(mutex_);
+        if (ended()) break;
+        selected = selects(s, record);
+      }
+      if (!selected) continue;
+      c->callback(delivery.deliver(record, trace.current_clock()), c->context);
+      {
+        std::lock_guard lock(mutex_);
+        ++s.delivered;
+        ++delivered_;
+      }
+      if (pace.count() != 0) std::this_thread::sleep_for(pace);
+    }
+  }
+  // Real time: ProcessTrace returns when the session stops or CloseTrace is called.
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, ended);
+  c->processing = false;
+  consumers_.erase(std::find(consumers_.begin(), consumers_.end(), c));
+  return w::success;  // [U] the code after CloseTrace is not documented
+}
+
+std::uint32_t simulated_etw::close_trace(live::trace_handle handle) {
+  std::lock_guard lock(mutex_);
+  for (const auto& c : consumers_) {
+    if (c->handle != handle) continue;
+    c->closed = true;
+    changed_.notify_all();
+    return c->processing ? w::ctx_close_pending : w::success;
+  }
+  return w::invalid_handle;
+}
+
+bool simulated_etw::selects(const session_state& s, const etl::record_view& r) const {
+  using k = etl::header_kind;
+  switch (r.kind()) {
+    case k::system32:
+    case k::system64:
+    case k::compact32:
+    case k::compact64:
+    case k::perfinfo32:
+    case k::perfinfo64: {
+      if (r.group() == etl::kernel_group::header) return true;  // the synthetic header event
+      if (!s.kernel_logger && !s.system_logger) return false;
+      const std::uint32_t flags = s.properties.enable_flags;
+      if (r.group() == etl::kernel_group::config) return (flags & 0x10000000) == 0;
+      if (r.group() == etl::kernel_group::stackwalk) return true;  // [U] with any flag
+      const std::uint32_t flag = kernel_flag_of(r.group(), r.opcode());
+      return flag != 0 && (flags & flag) != 0;
+    }
+    case k::event_header32:
+    case k::event_header64: {
+      auto it = s.providers.find(r.header_guid());
+      if (it == s.providers.end()) return false;
+      const enabled_provider& p = it->second;
+      if (!level_and_keywords_pass(p, r.descriptor().level, r.descriptor().keyword)) return false;
+      if (!p.event_ids.empty()) {
+        const bool listed =
+            std::find(p.event_ids.begin(), p.event_ids.end(), r.event_id()) != p.event_ids.end();
+        if (listed != p.ids_in) return false;
+      }
+      if (!p.process_ids.empty() && std::find(p.process_ids.begin(), p.process_ids.end(),
+                                              r.process_id()) == p.process_ids.end()) {
+        return false;
+      }
+      return true;  // [U] executable names are not in the records: that filter passes all
+    }
+    default: {
+      // MOF and WPP events carry a class or message GUID, not the provider's: they reach a
+      // session that enabled that very GUID [U].
+      auto it = s.providers.find(r.header_guid());
+      return it != s.providers.end() && (it->second.level == 0 || r.level() <= it->second.level);
+    }
+  }
+}
+
+}  // namespace etwcat::testing
