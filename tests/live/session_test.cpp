@@ -17,6 +17,7 @@
 #include "lib/decode/decoder.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/live/consumer.h"
+#include "lib/provider/registered_providers.h"
 #include "lib/trace/pipeline.h"
 #include "tests/support/corpus.h"
 #include "tests/support/simulated_etw.h"
@@ -48,8 +49,31 @@ live::session_options named(const std::string& name) {
 TEST_CASE("session: outside Windows there is no ETW, and live tracing says so") {
   CHECK(live::system_etw() == nullptr);
   CHECK_FALSE(live::live_tracing_supported());
+  CHECK_FALSE(provider::registered_providers_available());
   CHECK(std::string(live::no_etw_message) ==
         "live tracing needs Windows (ETW); on this system read .etl files with `etwcat dump`");
+}
+#else
+TEST_CASE("session: on Windows live tracing is compiled in") {
+  CHECK(live::system_etw() != nullptr);
+  CHECK(live::live_tracing_supported());
+  CHECK(provider::registered_providers_available());
+}
+
+// The real ETW: run on Windows, skipped under Wine (which has no ETW).
+TEST_SUITE("etw_api") {
+  TEST_CASE("registered_providers: TDH knows Microsoft-Windows-Kernel-Process") {
+    auto id = provider::find_registered_provider("microsoft-windows-kernel-process");
+    REQUIRE(id);
+    CHECK(id->to_string() == "{22FB2CD6-0E7B-422B-A0C7-2FAD1FD0E716}");
+    CHECK_FALSE(provider::find_registered_provider("no-such-provider-etwcat"));
+  }
+
+  TEST_CASE("session: stopping a session that does not exist says so") {
+    auto stopped = session::stop_by_name(*live::system_etw(), "etwcat-no-such-session");
+    REQUIRE_FALSE(stopped.ok());
+    CHECK(stopped.failure().message == "no session etwcat-no-such-session runs");
+  }
 }
 #endif
 
@@ -288,7 +312,8 @@ TEST_SUITE("corpus") {
     CHECK(fast_send == 289);
   }
 
-  TEST_CASE("consumer: a reader slower than ETW fills the queue, and every dropped event is counted") {
+  TEST_CASE(
+      "consumer: a reader slower than ETW fills the queue, and every dropped event is counted") {
     ETWCAT_REQUIRE_CORPUS();
     simulated_etw etw;
     etw.feed(testing::corpus_file("perfview/net.4.5.2.x64.etl"));
