@@ -11,10 +11,8 @@
 #include <memory>
 #include <optional>
 
+#include "cmd/event_output.h"
 #include "cmd/output.h"
-#include "formats/jsonl_writer.h"
-#include "formats/summary_writer.h"
-#include "formats/text_writer.h"
 #include "lib/base/diagnostics.h"
 #include "lib/base/input_file.h"
 #include "lib/base/path_text.h"
@@ -103,34 +101,22 @@ std::optional<std::string> input_named_by(const file_identity& output,
 // it would be destroyed by the very run that reads it.
 std::optional<std::string> output_overwrites_input(
     const dump_options& options, const std::vector<std::shared_ptr<const input_file>>& inputs) {
-  const bool to_stdout = is_standard_output(options.output);
+  const bool to_stdout = is_standard_output(options.out.output);
   const auto output =
-      to_stdout ? identify_standard_output() : identify(path_from_utf8(options.output));
+      to_stdout ? identify_standard_output() : identify(path_from_utf8(options.out.output));
   if (!output) return std::nullopt;  // not there yet
   std::optional<std::string> input;
   for (const auto& file : inputs) {
     if (file->identity() == *output) input = file->name();
   }
-  if (!input) input = input_named_by(*output, options.manifests);
-  if (!input) input = input_named_by(*output, options.format_files);
+  if (!input) input = input_named_by(*output, options.out.manifests);
+  if (!input) input = input_named_by(*output, options.out.format_files);
   if (!input) return std::nullopt;
   if (to_stdout) {  // `etwcat dump x.etl >> x.etl`, as cat refuses it
     return fmt::format("standard output is the input {}; refusing to write into it", *input);
   }
-  return fmt::format("-o {}: that is the input {}; refusing to overwrite it", options.output,
+  return fmt::format("-o {}: that is the input {}; refusing to overwrite it", options.out.output,
                      *input);
-}
-
-std::unique_ptr<formats::event_writer> make_writer(const dump_options& options,
-                                                   formats::output_sink& sink) {
-  if (options.summary) {
-    return std::make_unique<formats::summary_writer>(sink, options.format == "text"
-                                                               ? formats::summary_format::text
-                                                               : formats::summary_format::jsonl);
-  }
-  if (options.format == "text") return std::make_unique<formats::text_writer>(sink);
-  return std::make_unique<formats::jsonl_writer>(sink,
-                                                 formats::jsonl_options{.always_raw = options.raw});
 }
 
 }  // namespace
@@ -141,29 +127,7 @@ CLI::App* add_dump_command(CLI::App& app, dump_options& options) {
   sub->add_option("files", options.files,
                   ".etl files, several read as one trace; - reads standard input")
       ->required();
-  sub->add_option("--format", options.format, "Output format: jsonl (default) or text")
-      ->check(CLI::IsMember({"jsonl", "text"}));
-  sub->add_option("-o,--output", options.output,
-                  "Write to FILE instead of standard output (- is standard output); FILE is "
-                  "replaced only when the run completes, and never when it is an input")
-      ->type_name("FILE");
-  sub->add_flag("--summary", options.summary,
-                "Instead of events: per provider and event name, counts, the share decoded and "
-                "first/last time, after each file's header facts and decoded share");
-  // One value per use (--manifest A --manifest B): a word after it is a trace file again.
-  sub->add_option(
-         "--manifest", options.manifests,
-         "Instrumentation manifest (.man/.xml) or a folder of them: schemas and names of "
-         "providers' events; one per use, repeatable: the first that describes an event is "
-         "used")
-      ->type_name("FILE|DIR")
-      ->allow_extra_args(false);
-  sub->add_option("--tmf", options.format_files,
-                  "WPP trace message format files: a folder of .tmf files, or one; one per use, "
-                  "repeatable")
-      ->type_name("DIR|FILE")
-      ->allow_extra_args(false);
-  sub->add_flag("--raw", options.raw, "Also print RawData (hex) for payloads that decoded");
+  add_event_output_options(sub, options.out);
   return sub;
 }
 
@@ -176,25 +140,8 @@ int run_dump(const dump_options& options) {
     return exit_usage_or_system_error;
   }
   decode::decoder decoder;
-  diagnostics manifest_diags;
-  for (const std::string& path : options.manifests) {
-    auto added = decoder.add_manifests(path_from_utf8(path), manifest_diags);
-    if (!added.ok()) {
-      fmt::print(stderr, "etwcat: --manifest {}: {}\n", path, added.failure().message);
-      return exit_usage_or_system_error;
-    }
-  }
-  // A folder's unreadable manifests are skipped, and said so.
-  for (const auto& d : manifest_diags.items()) fmt::print(stderr, "etwcat: {}\n", format(d));
-  for (const std::string& path : options.format_files) {
-    auto added = decoder.add_format_files(path_from_utf8(path));
-    if (!added.ok()) {
-      // The message names the file (and line) it is about.
-      fmt::print(stderr, "etwcat: --tmf: {}\n", added.failure().message);
-      return exit_usage_or_system_error;
-    }
-  }
-  auto output = output_target::open(options.output);
+  if (!load_schemas(options.out, decoder)) return exit_usage_or_system_error;
+  auto output = output_target::open(options.out.output);
   if (!output) {
     fmt::print(stderr, "etwcat: {}\n", output.failure().message);
     return exit_usage_or_system_error;
@@ -216,7 +163,7 @@ int run_dump(const dump_options& options) {
   int write_error = 0;  // errno of a failed write
   {
     formats::output_sink sink(output.value().stream());
-    const std::unique_ptr<formats::event_writer> writer = make_writer(options, sink);
+    const std::unique_ptr<formats::event_writer> writer = make_writer(options.out, sink);
     writer->begin(describe(trace, inputs));
     trace::pipeline events(decoder);
     const trace::counts done = events.run(trace, [&](const event& e) {

@@ -6,16 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "cmd/event_output.h"
+
 namespace etwcat::cmd {
 
 struct dump_options {
   std::vector<std::string> files;
-  std::string format = "jsonl";
-  std::string output;  // empty: stdout
-  bool summary = false;
-  std::vector<std::string> manifests;     // --manifest FILE|DIR, repeatable
-  std::vector<std::string> format_files;  // --tmf DIR|FILE, repeatable
-  bool raw = false;                       // --raw: RawData even for decoded payloads
+  event_output_options out;
 };
 
 CLI::App* add_dump_command(CLI::App& app, dump_options& options);

@@ -1,0 +1,73 @@
+#include "cmd/event_output.h"
+
+#include <fmt/format.h>
+
+#include "formats/jsonl_writer.h"
+#include "formats/summary_writer.h"
+#include "formats/text_writer.h"
+#include "lib/base/diagnostics.h"
+#include "lib/base/path_text.h"
+
+namespace etwcat::cmd {
+
+void add_event_output_options(CLI::App* sub, event_output_options& options) {
+  sub->add_option("--format", options.format, "Output format: jsonl (default) or text")
+      ->check(CLI::IsMember({"jsonl", "text"}));
+  sub->add_option("-o,--output", options.output,
+                  "Write to FILE instead of standard output (- is standard output); FILE is "
+                  "replaced only when the run completes, and never when it is an input")
+      ->type_name("FILE");
+  sub->add_flag("--summary", options.summary,
+                "Instead of events: per provider and event name, counts, the share decoded and "
+                "first/last time, after each input's facts and decoded share");
+  // One value per use (--manifest A --manifest B): a word after it is a trace file again.
+  sub->add_option(
+         "--manifest", options.manifests,
+         "Instrumentation manifest (.man/.xml) or a folder of them: schemas and names of "
+         "providers' events; one per use, repeatable: the first that describes an event is "
+         "used")
+      ->type_name("FILE|DIR")
+      ->allow_extra_args(false);
+  sub->add_option("--tmf", options.format_files,
+                  "WPP trace message format files: a folder of .tmf files, or one; one per use, "
+                  "repeatable")
+      ->type_name("DIR|FILE")
+      ->allow_extra_args(false);
+  sub->add_flag("--raw", options.raw, "Also print RawData (hex) for payloads that decoded");
+}
+
+bool load_schemas(const event_output_options& options, decode::decoder& decoder) {
+  diagnostics manifest_diags;
+  for (const std::string& path : options.manifests) {
+    auto added = decoder.add_manifests(path_from_utf8(path), manifest_diags);
+    if (!added.ok()) {
+      fmt::print(stderr, "etwcat: --manifest {}: {}\n", path, added.failure().message);
+      return false;
+    }
+  }
+  // A folder's unreadable manifests are skipped, and said so.
+  for (const auto& d : manifest_diags.items()) fmt::print(stderr, "etwcat: {}\n", format(d));
+  for (const std::string& path : options.format_files) {
+    auto added = decoder.add_format_files(path_from_utf8(path));
+    if (!added.ok()) {
+      // The message names the file (and line) it is about.
+      fmt::print(stderr, "etwcat: --tmf: {}\n", added.failure().message);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::unique_ptr<formats::event_writer> make_writer(const event_output_options& options,
+                                                   formats::output_sink& sink) {
+  if (options.summary) {
+    return std::make_unique<formats::summary_writer>(sink, options.format == "text"
+                                                               ? formats::summary_format::text
+                                                               : formats::summary_format::jsonl);
+  }
+  if (options.format == "text") return std::make_unique<formats::text_writer>(sink);
+  return std::make_unique<formats::jsonl_writer>(sink,
+                                                 formats::jsonl_options{.always_raw = options.raw});
+}
+
+}  // namespace etwcat::cmd

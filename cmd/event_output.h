@@ -1,0 +1,34 @@
+// event_output: what `dump` and `live` share on their command lines — the format, -o, --summary,
+// --raw, and the schemas they decode with (--manifest, --tmf) — and the writer that follows.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "formats/event_writer.h"
+#include "lib/decode/decoder.h"
+
+namespace etwcat::cmd {
+
+struct event_output_options {
+  std::string format = "jsonl";
+  std::string output;  // empty or "-": stdout
+  bool summary = false;
+  bool raw = false;                       // --raw: RawData even for decoded payloads
+  std::vector<std::string> manifests;     // --manifest FILE|DIR, repeatable
+  std::vector<std::string> format_files;  // --tmf DIR|FILE, repeatable
+};
+
+/// Adds --format, -o, --summary, --manifest, --tmf and --raw to `command`.
+void add_event_output_options(CLI::App* command, event_output_options& options);
+
+/// Loads the --manifest and --tmf files into `decoder`. False, having told why on stderr.
+bool load_schemas(const event_output_options& options, decode::decoder& decoder);
+
+/// The writer the options ask for, writing into `sink`.
+std::unique_ptr<formats::event_writer> make_writer(const event_output_options& options,
+                                                   formats::output_sink& sink);
+
+}  // namespace etwcat::cmd
