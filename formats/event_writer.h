@@ -50,13 +50,34 @@ struct trace_info {
   std::vector<trace_source> sources;  // one per input file, or the one live session
 };
 
+/// What a live session lost, and where: ETW's own counters (ControlTrace at stop), the
+/// lost-event notices it delivered, and what etwcat's queue dropped because the reader fell
+/// behind. Only live runs have one.
+struct session_loss {
+  std::string session;
+  std::uint64_t delivered = 0;               // events ETW handed to etwcat
+  std::uint64_t events_lost = 0;             // EventsLost
+  std::uint64_t real_time_buffers_lost = 0;  // RealTimeBuffersLost
+  std::uint64_t log_buffers_lost = 0;        // LogBuffersLost
+  std::uint64_t lost_event_notices = 0;      // RTLostEvent records ETW injected
+  std::uint64_t lost_buffer_notices = 0;     // RTLostBuffer / RTLostFile records
+  std::uint64_t dropped_by_queue = 0;        // etwcat's queue was full
+  std::uint64_t too_large = 0;               // records over 64 KB, not taken
+  bool any() const noexcept {
+    return events_lost != 0 || real_time_buffers_lost != 0 || log_buffers_lost != 0 ||
+           lost_event_notices != 0 || lost_buffer_notices != 0 || dropped_by_queue != 0 ||
+           too_large != 0;
+  }
+};
+
 /// What a writer may print after the last event.
 struct summary {
-  std::uint64_t records_read = 0;    // every record, headers included
-  std::uint64_t events_written = 0;  // after filtering
-  std::uint64_t events_lost = 0;     // header counts plus buffers found lost
-  std::uint64_t diagnostics = 0;     // damage reports (printed on stderr)
-  std::uint64_t decode_errors = 0;   // events whose payload did not decode exactly
+  std::uint64_t records_read = 0;      // every record, headers included
+  std::uint64_t events_written = 0;    // after filtering
+  std::uint64_t events_lost = 0;       // header counts plus buffers found lost
+  std::uint64_t diagnostics = 0;       // damage reports (printed on stderr)
+  std::uint64_t decode_errors = 0;     // events whose payload did not decode exactly
+  const session_loss* loss = nullptr;  // live runs: what the session lost
 };
 
 /// One output format. The reader calls begin() once, write() per event, finish() once.

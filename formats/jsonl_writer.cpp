@@ -9,6 +9,7 @@
 
 #include "formats/event_data_json.h"
 #include "formats/json.h"
+#include "formats/loss_report.h"
 #include "lib/base/time_format.h"
 
 namespace etwcat::formats {
@@ -219,6 +220,15 @@ void jsonl_writer::write(const event& e) {
   append_event_json(out, e, options_);
   out.push_back('\n');
   sink_.commit();
+}
+
+void jsonl_writer::finish(const summary& totals) {
+  if (totals.loss != nullptr && totals.loss->any()) {
+    append_loss_json(sink_.buffer(), *totals.loss);
+    sink_.buffer().push_back('\n');
+    sink_.commit();
+  }
+  sink_.flush();
 }
 
 }  // namespace etwcat::formats

@@ -40,8 +40,9 @@ struct jsonl_options {
   bool always_raw = false;  // --raw: RawData even when the payload was decoded
 };
 
-/// Writes JSON lines into `sink`; begin() and finish() print nothing (the stream is events
-/// only, so `jq` and friends can read it as is).
+/// Writes JSON lines into `sink`; begin() prints nothing and finish() nothing either, except
+/// after a live session that lost events: then one last line {"Type":"Loss",…} says how many,
+/// so a script that reads the stream learns it is incomplete (events never have "Type").
 class jsonl_writer final : public event_writer {
  public:
   explicit jsonl_writer(output_sink& sink, jsonl_options options = {})
@@ -49,7 +50,7 @@ class jsonl_writer final : public event_writer {
 
   void begin(const trace_info&) override {}
   void write(const event& e) override;
-  void finish(const summary&) override { sink_.flush(); }
+  void finish(const summary& totals) override;
 
  private:
   output_sink& sink_;

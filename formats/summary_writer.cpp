@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "formats/json.h"
+#include "formats/loss_report.h"
 #include "lib/base/time_format.h"
 
 namespace etwcat::formats {
@@ -126,6 +127,11 @@ void summary_writer::finish(const summary& totals) {
         "\"Diagnostics\":{},\"DecodeErrors\":{}}}}}\n",
         totals.records_read, totals.events_written, totals.events_lost, totals.diagnostics,
         totals.decode_errors);
+    // A live run's loss figures, lost or not: the summary is where a person looks for them.
+    if (totals.loss != nullptr) {
+      append_loss_json(out, *totals.loss);
+      out.push_back('\n');
+    }
   } else {
     for (const auto& source : info_.sources) {
       out += fmt::format(
@@ -150,6 +156,7 @@ void summary_writer::finish(const summary& totals) {
         "{:>9}  events in {} records, {} events lost, {} diagnostics, {} decode errors\n",
         totals.events_written, totals.records_read, totals.events_lost, totals.diagnostics,
         totals.decode_errors);
+    if (totals.loss != nullptr) out += loss_text(*totals.loss) + "\n";
   }
   sink_.flush();
 }

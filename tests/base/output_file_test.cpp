@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/scratch.h"
+
 #ifndef _WIN32
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,35 +22,7 @@ using etwcat::output_file;
 
 namespace {
 
-// A fresh empty folder, removed with everything in it at the end of the test.
-class scratch_folder {
- public:
-  scratch_folder() {
-    static int counter = 0;
-    path_ =
-        std::filesystem::temp_directory_path() /
-        ("etwcat-output-test-" + std::to_string(++counter) + "-" +
-         std::to_string(std::filesystem::file_time_type::clock::now().time_since_epoch().count()));
-    std::filesystem::create_directories(path_);
-  }
-  ~scratch_folder() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  // The names in the folder, sorted.
-  std::vector<std::string> names() const {
-    std::vector<std::string> out;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-      out.push_back(entry.path().filename().string());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using etwcat::testing::scratch_folder;
 
 void write_text(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;

@@ -158,7 +158,8 @@ void simulated_etw::write_back(const session_state& s, live::trace_properties& p
   p.wnode.historical_context = s.handle;
   p.number_of_buffers = s.properties.minimum_buffers;
   p.free_buffers = 0;
-  p.events_lost = 0;
+  p.events_lost = events_lost_;
+  p.real_time_buffers_lost = real_time_buffers_lost_;
   p.buffers_written = s.log_file.empty() ? 0 : static_cast<std::uint32_t>(s.delivered / 100 + 1);
   write_name(p, name_at, s.name);
   write_name(p, file_at, s.log_file);
@@ -382,12 +383,33 @@ std::uint32_t simulated_etw::process_trace(live::trace_handle handle) {
       if (pace.count() != 0) std::this_thread::sleep_for(pace);
     }
   }
+  bool lost = false;
+  {
+    std::lock_guard lock(mutex_);
+    lost = (events_lost_ != 0 || real_time_buffers_lost_ != 0) && !ended();
+  }
+  if (lost) {
+    // RT_LostEvent (docs/etw-api.md §7.5): a classic header, type 32 "events lost".
+    live::event_record notice{};
+    notice.header.flags = etl::event_header_flag::classic_header;
+    notice.header.provider_id = *guid::parse("{6A399AE0-4BC6-4DE9-870B-3657F8947E7E}");
+    notice.header.descriptor.opcode = 32;
+    notice.header.process_id = live::no_id;
+    notice.header.thread_id = live::no_id;
+    c->callback(notice, c->context);
+  }
   // Real time: ProcessTrace returns when the session stops or CloseTrace is called.
   std::unique_lock lock(mutex_);
   changed_.wait(lock, ended);
   c->processing = false;
   consumers_.erase(std::find(consumers_.begin(), consumers_.end(), c));
   return w::success;  // [U] the code after CloseTrace is not documented
+}
+
+void simulated_etw::simulate_loss(std::uint32_t events_lost, std::uint32_t real_time_buffers_lost) {
+  std::lock_guard lock(mutex_);
+  events_lost_ = events_lost;
+  real_time_buffers_lost_ = real_time_buffers_lost;
 }
 
 std::uint32_t simulated_etw::close_trace(live::trace_handle handle) {

@@ -41,6 +41,10 @@ class simulated_etw final : public live::etw_api {
   void feed(std::filesystem::path capture,
             std::chrono::microseconds pace = std::chrono::microseconds(0));
 
+  /// ETW losing events, as a busy machine does: ControlTrace reports these counters for every
+  /// session, and each real-time consumer gets one RTLostEvent record after the capture's.
+  void simulate_loss(std::uint32_t events_lost, std::uint32_t real_time_buffers_lost);
+
   /// A provider as a session enabled it.
   struct enabled_provider {
     std::uint8_t level = 0;
@@ -111,6 +115,8 @@ class simulated_etw final : public live::etw_api {
   std::vector<std::shared_ptr<consumer_state>> consumers_;
   live::trace_handle next_handle_ = 0x1000;
   std::uint64_t delivered_ = 0;
+  std::uint32_t events_lost_ = 0;
+  std::uint32_t real_time_buffers_lost_ = 0;
 };
 
 }  // namespace etwcat::testing

@@ -1,0 +1,68 @@
+#include "cmd/interruption.h"
+
+#include <atomic>
+#include <csignal>
+
+#include "lib/base/output_file.h"
+
+#ifdef _WIN32
+#include <windows.h>
+#endif
+
+namespace etwcat::cmd {
+namespace {
+
+std::atomic<int> interruptions{0};
+static_assert(std::atomic<int>::is_always_lock_free, "used from a signal handler");
+
+#ifdef _WIN32
+BOOL WINAPI on_console_control(DWORD) {
+  if (interruptions.fetch_add(1) == 0) return TRUE;  // handled: the run ends by itself
+  output_file::remove_temporary_on_signal();
+  return FALSE;  // the second: the default, which ends the process
+}
+#else
+constexpr int caught_signals[] = {SIGHUP, SIGINT, SIGTERM};
+struct sigaction previous[sizeof caught_signals / sizeof caught_signals[0]];
+
+extern "C" void on_interruption(int signal_number) {
+  if (interruptions.fetch_add(1) == 0) return;
+  output_file::remove_temporary_on_signal();
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+#endif
+
+}  // namespace
+
+interruption_scope::interruption_scope() {
+  reset_interruption();
+#ifdef _WIN32
+  SetConsoleCtrlHandler(on_console_control, TRUE);
+#else
+  for (std::size_t i = 0; i < std::size(caught_signals); ++i) {
+    struct sigaction action {};
+    sigaction(caught_signals[i], nullptr, &previous[i]);
+    if (previous[i].sa_handler == SIG_IGN) continue;
+    action.sa_handler = on_interruption;
+    sigemptyset(&action.sa_mask);
+    sigaction(caught_signals[i], &action, nullptr);
+  }
+#endif
+}
+
+interruption_scope::~interruption_scope() {
+#ifdef _WIN32
+  SetConsoleCtrlHandler(on_console_control, FALSE);
+#else
+  for (std::size_t i = 0; i < std::size(caught_signals); ++i) {
+    sigaction(caught_signals[i], &previous[i], nullptr);
+  }
+#endif
+}
+
+bool interrupted() noexcept { return interruptions.load() != 0; }
+void request_interruption() noexcept { interruptions.fetch_add(1); }
+void reset_interruption() noexcept { interruptions.store(0); }
+
+}  // namespace etwcat::cmd

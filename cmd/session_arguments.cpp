@@ -1,0 +1,92 @@
+#include "cmd/session_arguments.h"
+
+#include "lib/base/usage_error.h"
+#include "lib/provider/kernel_flags.h"
+#include "lib/provider/provider_parser.h"
+#include "lib/provider/system_providers.h"
+
+namespace etwcat::cmd {
+
+void add_session_arguments(CLI::App* sub, session_arguments& a, bool name_option) {
+  sub->add_option("-p,--provider", a.providers,
+                  "Provider to enable: Name[:Level[:IDs[:AnyKeywords[:AllKeywords]]]], by name, "
+                  "GUID or *EventSourceName (see `etwcat providers --parse`); repeatable")
+      ->type_name("SPEC")
+      ->allow_extra_args(false);
+  sub->add_option("--kernel", a.kernel,
+                  "Kernel events by flag name, comma-separated (process,thread,img,…; "
+                  "`etwcat providers --kernel` lists them); alone: the NT Kernel Logger")
+      ->type_name("FLAGS");
+  sub->add_option("--system", a.system,
+                  "Kernel event groups (Process, Thread, ImageLoad, FileIo, DiskIo, Registry, "
+                  "Network, …) in a session of their own name, beside any -p providers")
+      ->type_name("GROUPS");
+  sub->add_flag("--stack", a.stack, "Call stacks with every event of the -p providers");
+  sub->add_option("--pid", a.pids,
+                  "Only events of this process ID from the -p providers; repeatable, at most 8")
+      ->type_name("PID")
+      ->allow_extra_args(false);
+  sub->add_option("--exe", a.executable,
+                  "Only events of processes with this executable name from the -p providers "
+                  "(several: separated by ';')")
+      ->type_name("NAME");
+  sub->add_flag("--sid", a.sid, "The user SID and terminal session with every -p event");
+  if (name_option) sub->add_option("--name", a.name, "Session name (default etwcat-<pid>)");
+  sub->add_flag("--force", a.force,
+                "If a session of that name runs already, stop it first (and replace an "
+                "existing log file)");
+  sub->add_option("--buffer-size", a.buffer_size_kb, "Buffer size in KB (default 64)")
+      ->type_name("KB")
+      ->check(CLI::Range(1, 1024));
+  sub->add_option("--min-buffers", a.minimum_buffers, "Minimum number of buffers (default: ETW's)")
+      ->type_name("N");
+  sub->add_option("--max-buffers", a.maximum_buffers, "Maximum number of buffers (default: ETW's)")
+      ->type_name("N");
+  sub->add_option("--flush-timer", a.flush_seconds,
+                  "Flush buffers at least every N seconds (default: ETW's, only when full)")
+      ->type_name("SECONDS");
+  sub->add_option("--clock", a.clock, "Timestamp clock: qpc (default), system or cycles")
+      ->check(CLI::IsMember({"qpc", "system", "cycles"}));
+}
+
+bool names_events(const session_arguments& a) {
+  return !a.providers.empty() || !a.kernel.empty() || !a.system.empty();
+}
+
+live::session_options session_options_of(const session_arguments& a) {
+  live::session_options o;
+  o.name = a.name;
+  if (a.pids.size() > 8) {
+    throw usage_error("--pid: ETW filters a provider by at most 8 process IDs");
+  }
+  for (const std::string& text : a.providers) {
+    live::provider_options p;
+    p.provider = provider::parse_provider(text);
+    p.process_ids = a.pids;
+    p.executable = a.executable;
+    p.stack_trace = a.stack;
+    p.sid = a.sid;
+    p.terminal_session_id = a.sid;
+    o.providers.push_back(std::move(p));
+  }
+  if ((!a.pids.empty() || !a.executable.empty()) && a.providers.empty()) {
+    throw usage_error(
+        "--pid and --exe filter the -p providers (ETW cannot filter kernel events by process)");
+  }
+  if (!a.kernel.empty()) o.kernel_flags |= provider::parse_kernel_flags(a.kernel);
+  if (!a.system.empty()) o.kernel_flags |= provider::parse_system_providers(a.system);
+  // Kernel events beside user providers, as groups, or under a name of the user's: a system
+  // logger (Windows 8+). Kernel flags alone: the NT Kernel Logger, as logman and xperf use it.
+  o.system_logger =
+      o.kernel_flags != 0 && (!a.system.empty() || !a.providers.empty() || !a.name.empty());
+  o.buffer_size_kb = a.buffer_size_kb;
+  o.minimum_buffers = a.minimum_buffers;
+  o.maximum_buffers = a.maximum_buffers;
+  o.flush_timer_seconds = a.flush_seconds;
+  o.clock = a.clock == "system"   ? live::clock_type::system_time
+            : a.clock == "cycles" ? live::clock_type::cpu_cycles
+                                  : live::clock_type::qpc;
+  return o;
+}
+
+}  // namespace etwcat::cmd

@@ -1,0 +1,44 @@
+// session_arguments: what `live` and `start` share on their command lines — the providers,
+// kernel groups, filters and buffers of the session they start — and the session_options
+// those words mean.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lib/live/session.h"
+
+namespace etwcat::cmd {
+
+struct session_arguments {
+  std::string name;                    // --name; empty: etwcat-<pid>
+  bool force = false;                  // --force: stop a session of that name first
+  std::vector<std::string> providers;  // -p SPEC, repeatable
+  std::string kernel;                  // --kernel process,thread,…: NT Kernel Logger flags
+  std::string system;                  // --system Process,FileIo,…: kernel groups
+  bool stack = false;                  // --stack
+  std::vector<std::uint32_t> pids;     // --pid, repeatable, at most 8
+  std::string executable;              // --exe
+  bool sid = false;                    // --sid
+  std::uint32_t buffer_size_kb = 64;
+  std::uint32_t minimum_buffers = 0;
+  std::uint32_t maximum_buffers = 0;
+  std::uint32_t flush_seconds = 0;
+  std::string clock = "qpc";
+};
+
+/// Adds -p, --kernel, --system, --stack, --pid, --exe, --sid, --force, the buffer and clock
+/// options and, with `name_option`, --name to `command`.
+void add_session_arguments(CLI::App* command, session_arguments& arguments,
+                           bool name_option = true);
+
+/// True when the arguments name anything to trace (-p, --kernel, --system).
+bool names_events(const session_arguments& arguments);
+
+/// The session they describe (without a log file). Throws usage_error for a bad provider
+/// string, kernel group or filter.
+live::session_options session_options_of(const session_arguments& arguments);
+
+}  // namespace etwcat::cmd

@@ -1,0 +1,17 @@
+// loss_report: a live session's loss figures (session_loss) as people and scripts read them —
+// the line on stderr at the end of every live run, and the {"Type":"Loss"} JSON line.
+#pragma once
+
+#include <string>
+
+#include "formats/event_writer.h"
+
+namespace etwcat::formats {
+
+/// One line: "session S: 1200 events delivered; lost: 0 by ETW (EventsLost), …".
+std::string loss_text(const session_loss& loss);
+
+/// Appends {"Type":"Loss","Session":…,"Delivered":…,…} without a newline.
+void append_loss_json(std::string& out, const session_loss& loss);
+
+}  // namespace etwcat::formats

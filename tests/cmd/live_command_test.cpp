@@ -1,0 +1,467 @@
+// `etwcat live`, `start`, `stop` and `sessions` end to end: the words a user types, run
+// in-process against the simulated ETW (tests/support/simulated_etw.h) that replays a real
+// capture. Checked: what reaches the output (the same lines `etwcat dump` prints of the
+// capture), the loss report on stderr and in the JSON, exit codes, and that no session is left
+// running on any way out — the end of the events, --duration, --max-events, Ctrl-C, errors.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cmd/command_line.h"
+#include "cmd/interruption.h"
+#include "formats/json.h"
+#include "lib/base/unicode.h"
+#include "tests/support/corpus.h"
+#include "tests/support/scratch.h"
+#include "tests/support/simulated_etw.h"
+
+using namespace etwcat;
+using testing::captured_stderr;
+using testing::captured_stdout;
+using testing::file_text;
+using testing::lines_of;
+using testing::scratch_folder;
+using testing::simulated_etw;
+
+namespace {
+
+constexpr const char* http_guid = "{DD5EF90A-6398-47A4-AD34-4DCECDEF795F}";
+
+int etwcat_run(std::vector<std::string> words, live::etw_api* etw) {
+  words.insert(words.begin(), "etwcat");
+  return cmd::run_command_line(words, etw);
+}
+
+std::vector<std::string> running(const simulated_etw& etw) {
+  std::vector<std::string> names;
+  for (const auto& name : etw.running()) {
+    std::string utf8;
+    append_utf16_as_utf8(utf8, name);
+    names.push_back(utf8);
+  }
+  return names;
+}
+
+// What `etwcat dump` prints of a capture.
+std::vector<std::string> dumped(const std::filesystem::path& capture,
+                                const scratch_folder& folder) {
+  const auto out = folder.path() / "dump.jsonl";
+  REQUIRE(etwcat_run({"dump", capture.string(), "-o", out.string()}, nullptr) == 0);
+  return lines_of(file_text(out));
+}
+
+std::string json_string(std::string_view text) {
+  std::string out;
+  formats::append_json_string(out, text);
+  return out;
+}
+
+std::size_t count_containing(const std::vector<std::string>& lines, std::string_view text) {
+  std::size_t n = 0;
+  for (const auto& line : lines) n += line.find(text) != std::string::npos;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("live: without ETW every live command exits 2 and says why") {
+  captured_stderr err;
+  CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-Kernel-Process"}, nullptr) == 2);
+  CHECK(etwcat_run({"start", "x", "--realtime", "-p", "Microsoft-Windows-Kernel-Process"},
+                   nullptr) == 2);
+  CHECK(etwcat_run({"stop", "x"}, nullptr) == 2);
+  CHECK(etwcat_run({"sessions"}, nullptr) == 2);
+  const auto lines = lines_of(err.text());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] ==
+        "etwcat live: live tracing needs Windows (ETW); on this system read .etl files with "
+        "`etwcat dump`");
+  CHECK(lines[3].starts_with("etwcat sessions: live tracing needs Windows"));
+}
+
+TEST_CASE("live: what to trace, and how long, must make sense before a session starts") {
+  simulated_etw etw;
+  captured_stderr err;
+  CHECK(etwcat_run({"live"}, &etw) == 2);
+  CHECK(etwcat_run({"live", "--attach", "x", "-p", "Microsoft-Windows-Kernel-Process"}, &etw) == 2);
+  CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-Kernel-Process", "--duration", "soon"},
+                   &etw) == 2);
+  CHECK(etwcat_run({"live", "-p", "No-Such-Provider-Anywhere"}, &etw) == 2);
+  CHECK(etwcat_run({"live", "--kernel", "process", "--pid", "4"}, &etw) == 2);
+  const auto lines = lines_of(err.text());
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[0] ==
+        "etwcat live: live needs something to trace: -p PROVIDER, --kernel FLAGS, --system "
+        "GROUPS, or --attach SESSION");
+  CHECK(lines[1] ==
+        "etwcat live: --attach reads a session that runs already: it takes no -p, --kernel or "
+        "--system");
+  CHECK(lines[2] ==
+        "etwcat live: --duration \"soon\": not a span of time (like 10s, 500ms, 2m, 1h)");
+  CHECK(lines[3].find("No-Such-Provider-Anywhere") != std::string::npos);
+  CHECK(lines[4] ==
+        "etwcat: --pid and --exe filter the -p providers (ETW cannot filter kernel events by "
+        "process)");
+  CHECK(running(etw).empty());
+}
+
+TEST_SUITE("corpus") {
+  TEST_CASE("live: a provider's events, streamed live, are the lines dump prints of the capture") {
+    ETWCAT_REQUIRE_CORPUS();
+    const auto capture = testing::corpus_file("tx/HTTP_Server.etl");
+    scratch_folder folder;
+    const auto expected = dumped(capture, folder);
+    REQUIRE(expected.size() == 2042);
+    simulated_etw etw;
+    etw.feed(capture);
+    const auto out = folder.path() / "live.jsonl";
+    captured_stderr err;
+    // Every event, then the limit ends the run: the header event and 2041 HTTP events.
+    const int code = etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "--max-events",
+                                 "2042", "--name", "etwcat-http", "-o", out.string()},
+                                &etw);
+    CHECK(code == 0);
+    const auto lines = lines_of(file_text(out));
+    CHECK(lines == expected);
+    CHECK(count_containing(lines, http_guid) == 2041);
+    CHECK(err.text() == "etwcat: session etwcat-http: 2042 events delivered, none lost\n");
+    CHECK(running(etw).empty());
+  }
+
+  TEST_CASE("live: --max-events stops the session after N events") {
+    ETWCAT_REQUIRE_CORPUS();
+    const auto capture = testing::corpus_file("tx/HTTP_Server.etl");
+    scratch_folder folder;
+    const auto expected = dumped(capture, folder);
+    simulated_etw etw;
+    etw.feed(capture, std::chrono::microseconds(50));
+    const auto out = folder.path() / "live.jsonl";
+    captured_stderr err;
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService:4:2,12", "--max-events", "100",
+                      "-o", out.string()},
+                     &etw) == 0);
+    const auto lines = lines_of(file_text(out));
+    REQUIRE(lines.size() == 100);
+    // The filter selected Parse (2) and FastSend (12), in capture order.
+    std::vector<std::string> selected;
+    for (const auto& line : expected) {
+      if (line.find(R"("EventID":2,)") != std::string::npos ||
+          line.find(R"("EventID":12,)") != std::string::npos || line == expected.front()) {
+        selected.push_back(line);
+      }
+    }
+    selected.resize(100);
+    CHECK(lines == selected);
+    CHECK(running(etw).empty());
+  }
+
+  TEST_CASE("live: --duration ends the run and stops the session") {
+    ETWCAT_REQUIRE_CORPUS();
+    simulated_etw etw;
+    // Paced: 2042 events over about 4 s, so 300 ms sees only some of them.
+    etw.feed(testing::corpus_file("tx/HTTP_Server.etl"), std::chrono::microseconds(2000));
+    scratch_folder folder;
+    const auto out = folder.path() / "live.jsonl";
+    captured_stderr err;
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "--duration", "300ms", "-o",
+                      out.string()},
+                     &etw) == 0);
+    const auto lines = lines_of(file_text(out));
+    CHECK(lines.size() > 0);
+    CHECK(lines.size() < 2042);
+    CHECK(running(etw).empty());
+    // Nothing delivered was lost: every event ETW handed over was written.
+    CHECK(err.text().find(std::to_string(lines.size()) + " events delivered, none lost") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("live: Ctrl-C ends the run cleanly, the session stopped, what was queued written") {
+    ETWCAT_REQUIRE_CORPUS();
+    simulated_etw etw;
+    etw.feed(testing::corpus_file("tx/HTTP_Server.etl"), std::chrono::microseconds(1000));
+    scratch_folder folder;
+    const auto out = folder.path() / "live.jsonl";
+    captured_stderr err;
+    int code = -1;
+    std::thread run([&] {
+      code = etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "-o", out.string()}, &etw);
+    });
+    while (etw.delivered() < 50) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    cmd::request_interruption();
+    const auto asked = std::chrono::steady_clock::now();
+    run.join();
+    const auto took = std::chrono::steady_clock::now() - asked;
+    MESSAGE("ended " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                     << " ms after Ctrl-C");
+    CHECK(code == 0);
+    CHECK(running(etw).empty());
+    const auto lines = lines_of(file_text(out));
+    CHECK(lines.size() >= 50);
+    CHECK(lines.size() == etw.delivered());
+    cmd::reset_interruption();
+  }
+
+  TEST_CASE("live: a reader slower than ETW: drops counted exactly, reported, exit 1") {
+    ETWCAT_REQUIRE_CORPUS();
+    simulated_etw etw;
+    etw.feed(testing::corpus_file("perfview/net.4.5.2.x64.etl"));
+    scratch_folder folder;
+    const auto out = folder.path() / "live.jsonl";
+    captured_stderr err;
+    int code = -1;
+    // Text output is the slower writer; the smallest queue (1 MB).
+    std::thread run([&] {
+      code = etwcat_run({"live", "--kernel", "process,thread,img,disk,cswitch,profile",
+                         "--queue-size", "1", "-o", out.string()},
+                        &etw);
+    });
+    // When the replay is over, Ctrl-C — the queue may still be full.
+    std::uint64_t before = 0;
+    for (int waits = 0; waits < 600; ++waits) {  // at most 30 s: never hang the suite
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      const std::uint64_t now = etw.delivered();
+      if (now == before && now != 0) break;
+      before = now;
+    }
+    cmd::request_interruption();
+    const auto asked = std::chrono::steady_clock::now();
+    run.join();
+    const auto took = std::chrono::steady_clock::now() - asked;
+    cmd::reset_interruption();
+    MESSAGE("ended " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                     << " ms after Ctrl-C");
+    CHECK(running(etw).empty());
+    const auto lines = lines_of(file_text(out));
+    const std::string report = err.text();
+    MESSAGE(report);
+    // The last line says what was lost; every delivered event was either written or dropped.
+    REQUIRE(!lines.empty());
+    const std::string& last = lines.back();
+    const std::uint64_t written = lines.size() - (last.starts_with(R"({"Type":"Loss")") ? 1 : 0);
+    const std::uint64_t delivered = etw.delivered();
+    const auto field = [&last](std::string_view key) -> std::uint64_t {
+      const auto at = last.find(std::string("\"") + std::string(key) + "\":");
+      if (at == std::string::npos) return ~std::uint64_t{0};
+      return std::stoull(last.substr(at + key.size() + 3));
+    };
+    if (written == delivered) {
+      // The machine was fast enough for the queue: nothing lost, nothing to report.
+      CHECK(code == 0);
+      CHECK(report.find("none lost") != std::string::npos);
+    } else {
+      CHECK(code == 1);
+      CHECK(last.starts_with(R"({"Type":"Loss","Session":"NT Kernel Logger")"));
+      CHECK(field("Delivered") == delivered);
+      CHECK(field("DroppedByQueue") + field("TooLarge") + written == delivered);
+      CHECK(report.find("events dropped because etwcat's queue was full") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("live: what ETW says it lost reaches stderr, the JSON and the exit code") {
+    ETWCAT_REQUIRE_CORPUS();
+    simulated_etw etw;
+    etw.feed(testing::corpus_file("tx/HTTP_Server.etl"));
+    etw.simulate_loss(17, 3);
+    scratch_folder folder;
+    const auto out = folder.path() / "live.jsonl";
+    captured_stderr err;
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "--name", "lossy",
+                      "--max-events", "2042", "-o", out.string()},
+                     &etw) == 1);
+    const auto lines = lines_of(file_text(out));
+    REQUIRE(lines.size() == 2043);
+    CHECK(lines.back() == R"({"Type":"Loss","Session":"lossy","Delivered":2042,"EventsLost":17,)"
+                          R"("RealTimeBuffersLost":3,"LogBuffersLost":0,"LostEventNotices":1,)"
+                          R"("LostBufferNotices":0,"DroppedByQueue":0,"TooLarge":0})");
+    CHECK(err.text() ==
+          "etwcat: session lossy: 2042 events delivered; LOST: 17 events lost by ETW "
+          "(EventsLost), 3 real-time buffers lost (RealTimeBuffersLost), 1 lost-event notices "
+          "from ETW\n");
+  }
+
+  TEST_CASE("live: --summary reports the session's loss figures, lost or not") {
+    ETWCAT_REQUIRE_CORPUS();
+    simulated_etw etw;
+    etw.feed(testing::corpus_file("tx/HTTP_Server.etl"));
+    scratch_folder folder;
+    const auto out = folder.path() / "summary.jsonl";
+    captured_stderr err;
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "--name", "s", "--max-events",
+                      "2042", "--summary", "-o", out.string()},
+                     &etw) == 0);
+    const auto lines = lines_of(file_text(out));
+    REQUIRE(lines.size() >= 3);
+    CHECK(lines.front().starts_with(R"({"Type":"File","File":"s",)"));
+    CHECK(lines[lines.size() - 2].starts_with(R"({"Type":"Total","Total":{"Records":2042,)"));
+    CHECK(lines.back() == R"({"Type":"Loss","Session":"s","Delivered":2042,"EventsLost":0,)"
+                          R"("RealTimeBuffersLost":0,"LogBuffersLost":0,"LostEventNotices":0,)"
+                          R"("LostBufferNotices":0,"DroppedByQueue":0,"TooLarge":0})");
+  }
+}
+
+TEST_CASE("live: errors a person can act on, and no session left behind") {
+  scratch_folder folder;
+  const auto out = folder.path() / "live.jsonl";
+  SUBCASE("not elevated") {
+    simulated_etw etw(simulated_etw::machine{.elevated = false});
+    captured_stderr err;
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "--name", "x"}, &etw) == 2);
+    CHECK(err.text() ==
+          "etwcat live: starting session x: access denied: needs an Administrator prompt (or "
+          "the Performance Log Users group)\n");
+    CHECK(running(etw).empty());
+  }
+  SUBCASE("the name is in use, and --force takes it over") {
+    simulated_etw etw;
+    captured_stderr err;
+    REQUIRE(etwcat_run({"start", "busy", "--realtime", "-p", "Microsoft-Windows-HttpService"},
+                       &etw) == 0);
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "--name", "busy"}, &etw) == 2);
+    CHECK(lines_of(err.text()).back() ==
+          "etwcat live: session busy already runs; `etwcat stop busy` ends it");
+    CHECK(running(etw) == std::vector<std::string>{"busy"});
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "--name", "busy", "--force",
+                      "--duration", "50ms", "-o", out.string()},
+                     &etw) == 0);
+    CHECK(running(etw).empty());
+  }
+  SUBCASE("an output that cannot be written is found before any session starts") {
+    simulated_etw etw;
+    captured_stderr err;
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "-o",
+                      (folder.path() / "no" / "such" / "folder.jsonl").string()},
+                     &etw) == 2);
+    CHECK(running(etw).empty());
+  }
+  SUBCASE("--etl records the session to a file as well, and keeps an existing file") {
+    simulated_etw etw;
+    captured_stderr err;
+    const auto etl = folder.path() / "copy.etl";
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "--name", "both", "--etl",
+                      etl.string(), "--duration", "10ms", "-o", out.string()},
+                     &etw) == 0);
+    CHECK(running(etw).empty());
+    { std::ofstream(etl) << "not to be lost"; }
+    CHECK(etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "--etl", etl.string()},
+                     &etw) == 2);
+    CHECK(lines_of(err.text()).back() ==
+          "etwcat live: --etl " + etl.string() + ": the file exists; name another, or --force");
+    CHECK(file_text(etl) == "not to be lost");
+  }
+}
+
+TEST_CASE("start, sessions, live --attach, stop: a session that outlives the command") {
+  simulated_etw etw;
+  scratch_folder folder;
+  captured_stderr err;
+  const auto etl = folder.path() / "ci.etl";
+  REQUIRE(etwcat_run({"start", "ci", "-p", "Microsoft-Windows-HttpService:4", "--realtime", "-o",
+                      etl.string(), "--buffer-size", "128", "--clock", "system"},
+                     &etw) == 0);
+  const std::string absolute_etl = std::filesystem::absolute(etl).string();
+  CHECK(lines_of(err.text()).back() == "etwcat: session ci runs, logging to " + absolute_etl +
+                                           " and in real time; `etwcat stop ci` ends it");
+  REQUIRE(running(etw) == std::vector<std::string>{"ci"});
+  const auto p = etw.properties(u"ci");
+  REQUIRE(p.has_value());
+  CHECK(p->buffer_size == 128);
+  CHECK(p->wnode.client_context == 2);
+  CHECK((p->log_file_mode &
+         (live::log_file_mode::real_time | live::log_file_mode::file_sequential)) ==
+        (live::log_file_mode::real_time | live::log_file_mode::file_sequential));
+  const auto enabled = etw.enabled(u"ci", *guid::parse("{DD5EF90A-6398-47A4-AD34-4DCECDEF795F}"));
+  REQUIRE(enabled.has_value());
+  CHECK(enabled->level == 4);
+
+  {
+    captured_stdout out;
+    CHECK(etwcat_run({"sessions", "CI", "--format", "jsonl"}, &etw) == 0);
+    CHECK(out.text() == R"({"Name":"ci","LogFile":)" + json_string(absolute_etl) +
+                            R"(,"Mode":["RealTime","Sequential","Independent"],"BufferSizeKB":128,)"
+                            R"("Buffers":8,"BuffersWritten":1,"EventsLost":0,"LogBuffersLost":0,)"
+                            R"("RealTimeBuffersLost":0})"
+                            "\n");
+  }
+  {
+    captured_stdout out;
+    CHECK(etwcat_run({"sessions"}, &etw) == 0);
+    const auto rows = lines_of(out.text());
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].starts_with("NAME    BUFFERS  SIZE KB  EVENTS LOST  MODE"));
+    CHECK(rows[1] ==
+          "ci            8      128            0  real-time, sequential file, "
+          "independent  " +
+              absolute_etl);
+  }
+  CHECK(etwcat_run({"sessions", "nope"}, &etw) == 2);
+  CHECK(lines_of(err.text()).back() == "etwcat sessions: no session nope runs");
+
+  // An attached reader leaves the session running.
+  const auto out = folder.path() / "attached.jsonl";
+  CHECK(etwcat_run({"live", "--attach", "ci", "--duration", "20ms", "-o", out.string()}, &etw) ==
+        0);
+  CHECK(running(etw) == std::vector<std::string>{"ci"});
+
+  {
+    captured_stdout out;
+    CHECK(etwcat_run({"stop", "ci"}, &etw) == 0);
+    const auto rows = lines_of(out.text());
+    REQUIRE(rows.size() == 8);
+    CHECK(rows[0] == "session:                ci");
+    CHECK(rows[1] == "log file:               " + absolute_etl);
+    CHECK(rows[3] == "buffers:                8 of 128 KB");
+    CHECK(rows[5] == "events lost:            0");
+  }
+  CHECK(running(etw).empty());
+  CHECK(etwcat_run({"stop", "ci"}, &etw) == 2);
+  CHECK(lines_of(err.text()).back() == "etwcat stop: no session ci runs");
+}
+
+TEST_CASE("start: file modes are checked before ETW is asked, and files are never overwritten") {
+  simulated_etw etw;
+  scratch_folder folder;
+  captured_stderr err;
+  const auto etl = folder.path() / "kept.etl";
+  { std::ofstream(etl) << "a capture"; }
+  CHECK(etwcat_run({"start", "a", "-p", "Microsoft-Windows-HttpService"}, &etw) == 2);
+  CHECK(etwcat_run({"start", "a", "-p", "Microsoft-Windows-HttpService", "-o", etl.string()},
+                   &etw) == 2);
+  CHECK(etwcat_run({"start", "a", "-p", "Microsoft-Windows-HttpService", "-o",
+                    (folder.path() / "c.etl").string(), "--mode", "circular"},
+                   &etw) == 2);
+  CHECK(etwcat_run({"start", "a", "-p", "Microsoft-Windows-HttpService", "-o",
+                    (folder.path() / "n.etl").string(), "--mode", "newfile", "--max-size", "10"},
+                   &etw) == 2);
+  const auto lines = lines_of(err.text());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] == "etwcat start: start needs -o FILE.etl to log to, or --realtime (or both)");
+  CHECK(lines[1] ==
+        "etwcat start: -o " + etl.string() + ": the file exists; name another, or --force");
+  CHECK(lines[2] == "etwcat start: --mode circular needs --max-size MB");
+  CHECK(lines[3] ==
+        "etwcat start: --mode newfile needs %d in the file name, where ETW puts the file's "
+        "number");
+  CHECK(file_text(etl) == "a capture");
+  CHECK(running(etw).empty());
+
+  // A circular kernel session of its own name: a system logger with the Process flag.
+  REQUIRE(etwcat_run({"start", "k", "--kernel", "process", "-o", (folder.path() / "k.etl").string(),
+                      "--mode", "circular", "--max-size", "64"},
+                     &etw) == 0);
+  const auto p = etw.properties(u"k");
+  REQUIRE(p.has_value());
+  CHECK(p->enable_flags == 1);
+  CHECK(p->maximum_file_size == 64);
+  CHECK((p->log_file_mode & live::log_file_mode::file_circular) != 0);
+  CHECK((p->log_file_mode & live::log_file_mode::system_logger) != 0);
+  CHECK((p->log_file_mode & live::log_file_mode::real_time) == 0);
+  captured_stdout out;
+  CHECK(etwcat_run({"stop", "k"}, &etw) == 0);
+  CHECK(lines_of(out.text()).at(2) ==
+        "mode:                   circular file, system logger, "
+        "independent");
+}
