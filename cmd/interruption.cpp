@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <mutex>
 
 #include "lib/base/output_file.h"
 
@@ -15,9 +16,16 @@ namespace {
 std::atomic<int> interruptions{0};
 static_assert(std::atomic<int>::is_always_lock_free, "used from a signal handler");
 
+std::mutex last_words_mutex;
+std::function<void()> last_words_now;
+
 #ifdef _WIN32
 BOOL WINAPI on_console_control(DWORD) {
   if (interruptions.fetch_add(1) == 0) return TRUE;  // handled: the run ends by itself
+  {
+    std::lock_guard lock(last_words_mutex);
+    if (last_words_now) last_words_now();
+  }
   output_file::remove_temporary_on_signal();
   return FALSE;  // the second: the default, which ends the process
 }
@@ -52,6 +60,7 @@ interruption_scope::interruption_scope() {
 }
 
 interruption_scope::~interruption_scope() {
+  set_last_words({});
 #ifdef _WIN32
   SetConsoleCtrlHandler(on_console_control, FALSE);
 #else
@@ -59,6 +68,11 @@ interruption_scope::~interruption_scope() {
     sigaction(caught_signals[i], &previous[i], nullptr);
   }
 #endif
+}
+
+void set_last_words(std::function<void()> last_words) {
+  std::lock_guard lock(last_words_mutex);
+  last_words_now = std::move(last_words);
 }
 
 bool interrupted() noexcept { return interruptions.load() != 0; }

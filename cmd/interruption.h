@@ -4,6 +4,8 @@
 // as before. Signals the caller ignores (nohup) stay ignored.
 #pragma once
 
+#include <functional>
+
 namespace etwcat::cmd {
 
 /// While it lives, interruptions are caught and counted instead of ending the process.
@@ -14,6 +16,11 @@ class interruption_scope {
   interruption_scope(const interruption_scope&) = delete;
   interruption_scope& operator=(const interruption_scope&) = delete;
 };
+
+/// What must happen before a second interruption ends the process — stopping the session, which
+/// would otherwise outlive it. Windows runs console handlers on a thread of their own, where this
+/// may call ETW; elsewhere (no ETW) it is not called. Empty: nothing.
+void set_last_words(std::function<void()> last_words);
 
 /// True once an interruption arrived (since the last reset()).
 bool interrupted() noexcept;

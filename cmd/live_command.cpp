@@ -195,6 +195,8 @@ int run_live(const live_options& o, live::etw_api* etw) {
       return exit_usage_or_system_error;
     }
     session.emplace(std::move(started.value()));
+    // A second Ctrl-C ends the process at once; the session must not outlive it.
+    set_last_words([etw, name] { (void)live::session::stop_by_name(*etw, name); });
   }
   auto opened = live::consumer::open(*etw, name, std::size_t{o.queue_mb} << 20);
   if (!opened) {
