@@ -932,7 +932,7 @@ TEST_SUITE("corpus") {
     const auto dir = provider_data("lilhoser-etwmanifests-26200.6901");
     REQUIRE_PROVIDER_DATA(dir);
 #ifdef NDEBUG
-    // All 968 files, timed.
+    // All 968 files.
     diagnostics diags;
     const auto began = std::chrono::steady_clock::now();
     auto set = read_manifest_directory(dir, diags);
@@ -942,7 +942,7 @@ TEST_SUITE("corpus") {
     CHECK(diags.empty());
     // 968 providers in 968 files; 14 have a null GUID and 2 share one, so later ones replace.
     CHECK(set.value().providers().size() == 954);
-    CHECK(std::chrono::duration<double>(took).count() < 2.0);
+    // How long it took is said, never asserted: machines are shared (scripts/bench measures).
     MESSAGE("lilhoser set: " << std::chrono::duration<double, std::milli>(took).count() << " ms");
 #endif
     // Per file, as SOURCES.txt counts them: 57,531 events, 41,690 of them without a template.

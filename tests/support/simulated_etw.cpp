@@ -361,6 +361,23 @@ std::uint32_t simulated_etw::process_trace(live::trace_handle handle) {
   }
   session_state& s = *c->session;
   auto ended = [&] { return c->closed || s.stopped; };
+  // The loss notice comes first, so a reader that stops after the capture's last event has
+  // seen it. [U] Windows puts it where the loss happened.
+  bool lost = false;
+  {
+    std::lock_guard lock(mutex_);
+    lost = (events_lost_ != 0 || real_time_buffers_lost_ != 0) && !ended();
+  }
+  if (lost) {
+    // RT_LostEvent (docs/etw-api.md §7.5): a classic header, type 32 "events lost".
+    live::event_record notice{};
+    notice.header.flags = etl::event_header_flag::classic_header;
+    notice.header.provider_id = *guid::parse("{6A399AE0-4BC6-4DE9-870B-3657F8947E7E}");
+    notice.header.descriptor.opcode = 32;
+    notice.header.process_id = live::no_id;
+    notice.header.thread_id = live::no_id;
+    c->callback(notice, c->context);
+  }
   if (!capture.empty()) {
     diagnostics diags;
     auto trace = etl::merged_reader::open(std::span(&capture, 1), diags);
@@ -382,21 +399,6 @@ std::uint32_t simulated_etw::process_trace(live::trace_handle handle) {
       }
       if (pace.count() != 0) std::this_thread::sleep_for(pace);
     }
-  }
-  bool lost = false;
-  {
-    std::lock_guard lock(mutex_);
-    lost = (events_lost_ != 0 || real_time_buffers_lost_ != 0) && !ended();
-  }
-  if (lost) {
-    // RT_LostEvent (docs/etw-api.md §7.5): a classic header, type 32 "events lost".
-    live::event_record notice{};
-    notice.header.flags = etl::event_header_flag::classic_header;
-    notice.header.provider_id = *guid::parse("{6A399AE0-4BC6-4DE9-870B-3657F8947E7E}");
-    notice.header.descriptor.opcode = 32;
-    notice.header.process_id = live::no_id;
-    notice.header.thread_id = live::no_id;
-    c->callback(notice, c->context);
   }
   // Real time: ProcessTrace returns when the session stops or CloseTrace is called.
   std::unique_lock lock(mutex_);

@@ -42,7 +42,7 @@ class simulated_etw final : public live::etw_api {
             std::chrono::microseconds pace = std::chrono::microseconds(0));
 
   /// ETW losing events, as a busy machine does: ControlTrace reports these counters for every
-  /// session, and each real-time consumer gets one RTLostEvent record after the capture's.
+  /// session, and each real-time consumer gets one RTLostEvent record before the capture's.
   void simulate_loss(std::uint32_t events_lost, std::uint32_t real_time_buffers_lost);
 
   /// A provider as a session enabled it.
