@@ -35,7 +35,7 @@ endif()
 if(ETWCAT_SIMDJSON_SOURCE_DIR)
   # Compiled once as its own library: it takes a while with mingw.
   add_library(etwcat_simdjson STATIC ${ETWCAT_SIMDJSON_SOURCE_DIR}/simdjson.cpp)
-  target_include_directories(etwcat_simdjson SYSTEM PUBLIC ${ETWCAT_SIMDJSON_SOURCE_DIR})
+  target_include_directories(etwcat_simdjson SYSTEM PUBLIC $<BUILD_INTERFACE:${ETWCAT_SIMDJSON_SOURCE_DIR}>)
   target_compile_features(etwcat_simdjson PUBLIC cxx_std_17)
   set(ETWCAT_SIMDJSON_TARGET etwcat_simdjson)
 else()

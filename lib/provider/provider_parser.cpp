@@ -87,20 +87,14 @@ void parse_identity(std::string_view field, provider& out, const name_resolver& 
        " give its GUID, or *" + std::string(field) + " for an EventSource/TraceLogging provider)");
 }
 
-void parse_level(std::string_view field, provider& out, const failure& fail) {
-  for (const auto& level : level_names) {
-    if (equals_ignoring_case(level.name, field)) {
-      out.level = level.value;
-      return;
-    }
-  }
-  auto value = parse_go_uint(field, 8);
+void parse_level_field(std::string_view field, provider& out, const failure& fail) {
+  auto value = parse_level(field);
   if (!value) {
     fail("level " + quoted(field) +
          " is neither a number (0-255) nor a level name "
          "(critical, error, warning, information, verbose)");
   }
-  out.level = static_cast<std::uint8_t>(*value);
+  out.level = *value;
 }
 
 std::uint16_t parse_event_id(std::string_view text, std::string_view field, const failure& fail) {
@@ -178,7 +172,7 @@ provider parse_provider(std::string_view text, const name_resolver& resolver) {
 
   provider out;
   parse_identity(fields[0], out, resolver, fail);
-  if (count > 1 && !fields[1].empty()) parse_level(fields[1], out, fail);
+  if (count > 1 && !fields[1].empty()) parse_level_field(fields[1], out, fail);
   if (count > 2 && !fields[2].empty()) parse_event_ids(fields[2], out, fail);
   if (count > 3 && !fields[3].empty()) {
     out.match_any_keyword = parse_keyword(fields[3], "MatchAnyKeyword", fail);
@@ -187,6 +181,14 @@ provider parse_provider(std::string_view text, const name_resolver& resolver) {
     out.match_all_keyword = parse_keyword(fields[4], "MatchAllKeyword", fail);
   }
   return out;
+}
+
+std::optional<std::uint8_t> parse_level(std::string_view text) noexcept {
+  for (const auto& level : level_names) {
+    if (equals_ignoring_case(level.name, text)) return level.value;
+  }
+  if (auto value = parse_go_uint(text, 8)) return static_cast<std::uint8_t>(*value);
+  return std::nullopt;
 }
 
 provider parse_provider(std::string_view text) {

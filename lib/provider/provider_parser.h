@@ -29,4 +29,9 @@ provider parse_provider(std::string_view text, const name_resolver& resolver);
 /// As above, with this platform's resolver (TDH on Windows, none elsewhere).
 provider parse_provider(std::string_view text);
 
+/// A Level field on its own, for callers that take the fields apart (session configs): a number
+/// 0-255 in Go syntax or a level name, any case. Nothing for anything else.
+///   parse_level("Verbose") == 5;  parse_level("0x10") == 16;  parse_level("loud") == nullopt
+std::optional<std::uint8_t> parse_level(std::string_view text) noexcept;
+
 }  // namespace etwcat::provider

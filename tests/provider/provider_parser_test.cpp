@@ -154,6 +154,17 @@ TEST_CASE("provider_parser: level names, any case") {
   CHECK(parse(kernel_file + ":verbose").level == 5);
 }
 
+TEST_CASE("provider_parser: parse_level alone takes what the Level field takes") {
+  using etwcat::provider::parse_level;
+  CHECK(parse_level("verbose") == std::optional<std::uint8_t>(5));
+  CHECK(parse_level("Info") == std::optional<std::uint8_t>(4));
+  CHECK(parse_level("0x10") == std::optional<std::uint8_t>(16));
+  CHECK(parse_level("255") == std::optional<std::uint8_t>(255));
+  CHECK_FALSE(parse_level("256").has_value());
+  CHECK_FALSE(parse_level("loud").has_value());
+  CHECK_FALSE(parse_level("").has_value());
+}
+
 TEST_CASE("provider_parser: event ID ranges expand in order") {
   CHECK(parse(kernel_file + ":4:10-13").event_ids == std::vector<std::uint16_t>{10, 11, 12, 13});
   CHECK(parse(kernel_file + ":4:1,5-6,9").event_ids == std::vector<std::uint16_t>{1, 5, 6, 9});
