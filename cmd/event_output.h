@@ -13,7 +13,7 @@
 namespace etwcat::cmd {
 
 struct event_output_options {
-  std::string format = "jsonl";
+  std::string format;  // "jsonl" (also when empty: not given) or "text"
   std::string output;  // empty or "-": stdout
   bool summary = false;
   bool raw = false;                       // --raw: RawData even for decoded payloads

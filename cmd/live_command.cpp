@@ -21,6 +21,7 @@
 #include "lib/decode/decoder.h"
 #include "lib/live/consumer.h"
 #include "lib/live/session.h"
+#include "lib/live/session_config.h"
 #include "lib/trace/pipeline.h"
 
 namespace etwcat::cmd {
@@ -101,9 +102,49 @@ formats::trace_info describe_session(const std::string& name) {
   return info;
 }
 
+// --config: the session from the file, and its output choices (format, -o, duration, limit)
+// where the command line made none. `o` is changed accordingly; `session` gets the file's
+// session. The problem to report, if any.
+std::optional<std::string> apply_config(live_options& o,
+                                        std::optional<live::session_options>& session) {
+  if (o.session.config.empty()) return std::nullopt;
+  if (!o.attach.empty()) {
+    return "--config describes a session to start; --attach reads one that runs already";
+  }
+  if (describes_session(o.session)) {
+    return fmt::format(
+        "--config {} describes the session: give its providers, kernel groups, filters, buffers "
+        "and clock there, not also on the command line",
+        o.session.config);
+  }
+  auto loaded = live::load_session_config(path_from_utf8(o.session.config));
+  if (!loaded) return loaded.failure().message;
+  live::session_config& config = loaded.value();
+  if (config.session.providers.empty() && config.session.kernel_flags == 0) {
+    return fmt::format("{}: names nothing to trace: give \"providers\", \"kernel\" or \"system\"",
+                       o.session.config);
+  }
+  if (!config.session.real_time) {
+    return fmt::format(
+        "{}: \"realtime\": false, but live reads events in real time (for a "
+        "session that only logs to a file, use `etwcat start`)",
+        o.session.config);
+  }
+  if (!o.session.name.empty()) config.session.name = o.session.name;
+  if (!o.etl.empty()) config.session.log_file.clear();  // --etl says where, below
+  if (o.out.format.empty() && config.format) o.out.format = *config.format;
+  if (o.out.output.empty() && config.output) o.out.output = *config.output;
+  if (o.max_events == 0 && config.max_events) o.max_events = *config.max_events;
+  if (o.duration.empty() && config.duration) {
+    o.duration = std::to_string(config.duration->count()) + "ns";
+  }
+  session = std::move(config.session);
+  return std::nullopt;
+}
+
 // Checks that the options ask for one thing to read, and that --etl may be written.
-std::optional<std::string> usage_problem(const live_options& o) {
-  const bool asks = names_events(o.session);
+std::optional<std::string> usage_problem(const live_options& o, bool configured) {
+  const bool asks = configured || names_events(o.session);
   if (!o.attach.empty() && asks) {
     return "--attach reads a session that runs already: it takes no -p, --kernel or --system";
   }
@@ -149,29 +190,36 @@ CLI::App* add_live_command(CLI::App& app, live_options& o) {
   return sub;
 }
 
-int run_live(const live_options& o, live::etw_api* etw) {
+int run_live(const live_options& given, live::etw_api* etw) {
   if (etw == nullptr) {
     fmt::print(stderr, "etwcat live: {}\n", live::no_etw_message);
     return exit_usage_or_system_error;
   }
-  if (auto problem = usage_problem(o)) {
+  live_options o = given;
+  std::optional<live::session_options> configured;
+  std::optional<std::string> problem = apply_config(o, configured);
+  if (!problem) problem = usage_problem(o, configured.has_value());
+  if (problem) {
     fmt::print(stderr, "etwcat live: {}\n", *problem);
     return exit_usage_or_system_error;
   }
   live::session_options session_options;
   std::string name = o.attach;
   if (o.attach.empty()) {
-    session_options = session_options_of(o.session);  // usage_error: main says it
+    // usage_error (a bad provider string, …): the command line says it
+    session_options = configured ? *configured : session_options_of(o.session);
     if (!o.etl.empty()) {
-      const std::filesystem::path etl = std::filesystem::absolute(path_from_utf8(o.etl));
-      std::error_code ec;
-      if (std::filesystem::exists(etl, ec) && !o.session.force) {
-        fmt::print(stderr, "etwcat live: --etl {}: the file exists; name another, or --force\n",
-                   o.etl);
-        return exit_usage_or_system_error;
-      }
-      session_options.log_file = path_to_utf8(etl);
+      session_options.log_file = path_to_utf8(std::filesystem::absolute(path_from_utf8(o.etl)));
       session_options.mode = live::file_mode::sequential;
+    }
+    // A file the session would log to is never overwritten unasked (ETW truncates it).
+    std::error_code ec;
+    if (!session_options.log_file.empty() && session_options.mode != live::file_mode::new_file &&
+        std::filesystem::exists(path_from_utf8(session_options.log_file), ec) && !o.session.force) {
+      fmt::print(stderr, "etwcat live: {} {}: the file exists; name another, or --force\n",
+                 o.etl.empty() ? "the log file" : "--etl",
+                 o.etl.empty() ? session_options.log_file : o.etl);
+      return exit_usage_or_system_error;
     }
     name = live::session_name(session_options);
   }
@@ -247,6 +295,7 @@ int run_live(const live_options& o, live::etw_api* etw) {
     const live::consumer_counts counted = consumer.counts();
     loss.session = name;
     loss.delivered = counted.delivered;
+    loss.written = done.events_written;
     loss.dropped_by_queue = counted.dropped;
     loss.too_large = counted.too_large;
     loss.lost_event_notices = counted.lost_event_notices;

@@ -8,6 +8,11 @@
 namespace etwcat::cmd {
 
 void add_session_arguments(CLI::App* sub, session_arguments& a, bool name_option) {
+  sub->add_option("--config", a.config,
+                  "A JSON file that describes the whole session: providers, kernel groups, "
+                  "filters, buffers, file, output (see docs/session-config.md); the options "
+                  "below are then given there, not here")
+      ->type_name("FILE.json");
   sub->add_option("-p,--provider", a.providers,
                   "Provider to enable: Name[:Level[:IDs[:AnyKeywords[:AllKeywords]]]], by name, "
                   "GUID or *EventSourceName (see `etwcat providers --parse`); repeatable")
@@ -51,6 +56,15 @@ void add_session_arguments(CLI::App* sub, session_arguments& a, bool name_option
 
 bool names_events(const session_arguments& a) {
   return !a.providers.empty() || !a.kernel.empty() || !a.system.empty();
+}
+
+bool describes_session(const session_arguments& a) {
+  const session_arguments defaults;
+  return names_events(a) || a.stack || !a.pids.empty() || !a.executable.empty() || a.sid ||
+         a.buffer_size_kb != defaults.buffer_size_kb ||
+         a.minimum_buffers != defaults.minimum_buffers ||
+         a.maximum_buffers != defaults.maximum_buffers ||
+         a.flush_seconds != defaults.flush_seconds || a.clock != defaults.clock;
 }
 
 live::session_options session_options_of(const session_arguments& a) {

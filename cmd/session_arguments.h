@@ -13,6 +13,7 @@
 namespace etwcat::cmd {
 
 struct session_arguments {
+  std::string config;                  // --config FILE.json: the whole session
   std::string name;                    // --name; empty: etwcat-<pid>
   bool force = false;                  // --force: stop a session of that name first
   std::vector<std::string> providers;  // -p SPEC, repeatable
@@ -36,6 +37,10 @@ void add_session_arguments(CLI::App* command, session_arguments& arguments,
 
 /// True when the arguments name anything to trace (-p, --kernel, --system).
 bool names_events(const session_arguments& arguments);
+
+/// True when any option that describes the session itself was given (all but --config,
+/// --name and --force): with --config they are refused, the file describes the session.
+bool describes_session(const session_arguments& arguments);
 
 /// The session they describe (without a log file). Throws usage_error for a bad provider
 /// string, kernel group or filter.

@@ -11,6 +11,7 @@
 #include "lib/base/ascii.h"
 #include "lib/base/path_text.h"
 #include "lib/live/session.h"
+#include "lib/live/session_config.h"
 
 namespace etwcat::cmd {
 namespace {
@@ -83,34 +84,80 @@ int run_start(const start_options& o, live::etw_api* etw) {
     fmt::print(stderr, "etwcat start: {}\n", message);
     return exit_usage_or_system_error;
   };
-  if (!names_events(o.session)) {
-    return fail("start needs something to trace: -p PROVIDER, --kernel FLAGS or --system GROUPS");
+  live::session_options session;
+  if (!o.session.config.empty()) {
+    // The file describes the session; NAME, -o, --mode, --max-size and --realtime may still
+    // be given (they win), the session's options may not.
+    if (describes_session(o.session)) {
+      return fail(fmt::format(
+          "--config {} describes the session: give its providers, kernel groups, filters, "
+          "buffers and clock there, not also on the command line",
+          o.session.config));
+    }
+    auto loaded = live::load_session_config(path_from_utf8(o.session.config));
+    if (!loaded) return fail(loaded.failure().message);
+    const live::session_config& config = loaded.value();
+    if (config.format || config.output || config.duration || config.max_events) {
+      return fail(fmt::format(
+          "{}: \"output\", \"duration\" and \"max_events\" are for `etwcat live`; a started "
+          "session runs until `etwcat stop`",
+          o.session.config));
+    }
+    session = config.session;
+    if (session.providers.empty() && session.kernel_flags == 0) {
+      return fail(
+          fmt::format("{}: names nothing to trace: give \"providers\", \"kernel\" or \"system\"",
+                      o.session.config));
+    }
+    if (!session.name.empty() && !equals_ignoring_case(session.name, o.session.name)) {
+      return fail(fmt::format("{} names the session \"{}\", the command line \"{}\": which?",
+                              o.session.config, session.name, o.session.name));
+    }
+    session.name = o.session.name;
+    // Kernel flags under a name of the user's: a system logger, as on the command line.
+    if (session.kernel_flags != 0 && !equals_ignoring_case(session.name, "NT Kernel Logger")) {
+      session.system_logger = true;
+    }
+    if (o.real_time) session.real_time = true;
+    if (!o.log_file.empty()) session.log_file.clear();  // -o wins, below
+  } else {
+    if (!names_events(o.session)) {
+      return fail(
+          "start needs something to trace: -p PROVIDER, --kernel FLAGS, --system GROUPS, or "
+          "--config FILE.json");
+    }
+    if (o.log_file.empty() && !o.real_time) {
+      return fail("start needs -o FILE.etl to log to, or --realtime (or both)");
+    }
+    session = session_options_of(o.session);
+    session.real_time = o.real_time;
   }
-  if (o.log_file.empty() && !o.real_time) {
-    return fail("start needs -o FILE.etl to log to, or --realtime (or both)");
-  }
-  live::session_options session = session_options_of(o.session);
-  session.real_time = o.real_time;
   if (!o.log_file.empty()) {
-    const std::filesystem::path file = std::filesystem::absolute(path_from_utf8(o.log_file));
-    session.log_file = path_to_utf8(file);
+    session.log_file = path_to_utf8(std::filesystem::absolute(path_from_utf8(o.log_file)));
     session.mode = o.mode == "circular"  ? live::file_mode::circular
                    : o.mode == "newfile" ? live::file_mode::new_file
                                          : live::file_mode::sequential;
     session.maximum_file_size_mb = o.max_size_mb;
-    if (session.mode != live::file_mode::sequential && o.max_size_mb == 0) {
-      return fail(fmt::format("--mode {} needs --max-size MB", o.mode));
+  } else if (o.mode != "sequential" || o.max_size_mb != 0) {
+    return fail("--mode and --max-size are for a log file: add -o FILE.etl");
+  }
+  if (!session.log_file.empty()) {
+    const std::string_view mode = session.mode == live::file_mode::circular   ? "circular"
+                                  : session.mode == live::file_mode::new_file ? "newfile"
+                                                                              : "sequential";
+    if (session.mode != live::file_mode::sequential && session.maximum_file_size_mb == 0) {
+      return fail(fmt::format("--mode {} needs --max-size MB", mode));
     }
-    if (session.mode == live::file_mode::new_file && o.log_file.find("%d") == std::string::npos) {
+    if (session.mode == live::file_mode::new_file &&
+        session.log_file.find("%d") == std::string::npos) {
       return fail("--mode newfile needs %d in the file name, where ETW puts the file's number");
     }
     std::error_code ec;
-    if (session.mode != live::file_mode::new_file && std::filesystem::exists(file, ec) &&
-        !o.session.force) {
-      return fail(fmt::format("-o {}: the file exists; name another, or --force", o.log_file));
+    if (session.mode != live::file_mode::new_file &&
+        std::filesystem::exists(path_from_utf8(session.log_file), ec) && !o.session.force) {
+      return fail(fmt::format("-o {}: the file exists; name another, or --force",
+                              o.log_file.empty() ? session.log_file : o.log_file));
     }
-  } else if (o.mode != "sequential" || o.max_size_mb != 0) {
-    return fail("--mode and --max-size are for a log file: add -o FILE.etl");
   }
   const std::string name = live::session_name(session);
   if (o.session.force) (void)live::session::stop_by_name(*etw, name);

@@ -8,10 +8,11 @@ namespace etwcat::formats {
 
 std::string loss_text(const session_loss& loss) {
   if (!loss.any()) {
-    return fmt::format("session {}: {} events delivered, none lost", loss.session, loss.delivered);
+    return fmt::format("session {}: {} events delivered, {} written, none lost", loss.session,
+                       loss.delivered, loss.written);
   }
-  std::string text =
-      fmt::format("session {}: {} events delivered; LOST:", loss.session, loss.delivered);
+  std::string text = fmt::format("session {}: {} events delivered, {} written; LOST:",
+                                 loss.session, loss.delivered, loss.written);
   auto add = [&text, first = true](std::uint64_t count, std::string_view what) mutable {
     if (count == 0) return;
     text += fmt::format("{} {} {}", first ? "" : ",", count, what);
@@ -31,10 +32,12 @@ void append_loss_json(std::string& out, const session_loss& loss) {
   out += "{\"Type\":\"Loss\",\"Session\":";
   append_json_string(out, loss.session);
   out += fmt::format(
-      ",\"Delivered\":{},\"EventsLost\":{},\"RealTimeBuffersLost\":{},\"LogBuffersLost\":{},"
+      ",\"Delivered\":{},\"Written\":{},\"EventsLost\":{},\"RealTimeBuffersLost\":{},"
+      "\"LogBuffersLost\":{},"
       "\"LostEventNotices\":{},\"LostBufferNotices\":{},\"DroppedByQueue\":{},\"TooLarge\":{}}}",
-      loss.delivered, loss.events_lost, loss.real_time_buffers_lost, loss.log_buffers_lost,
-      loss.lost_event_notices, loss.lost_buffer_notices, loss.dropped_by_queue, loss.too_large);
+      loss.delivered, loss.written, loss.events_lost, loss.real_time_buffers_lost,
+      loss.log_buffers_lost, loss.lost_event_notices, loss.lost_buffer_notices,
+      loss.dropped_by_queue, loss.too_large);
 }
 
 }  // namespace etwcat::formats

@@ -8,10 +8,10 @@
 
 namespace etwcat::formats {
 
-/// One line: "session S: 1200 events delivered; lost: 0 by ETW (EventsLost), …".
+/// One line: "session S: 1200 events delivered, 1200 written, none lost", or what was lost.
 std::string loss_text(const session_loss& loss);
 
-/// Appends {"Type":"Loss","Session":…,"Delivered":…,…} without a newline.
+/// Appends {"Type":"Loss","Session":…,"Delivered":…,"Written":…,…} without a newline.
 void append_loss_json(std::string& out, const session_loss& loss);
 
 }  // namespace etwcat::formats

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -129,7 +130,8 @@ TEST_SUITE("corpus") {
     const auto lines = lines_of(file_text(out));
     CHECK(lines == expected);
     CHECK(count_containing(lines, http_guid) == 2041);
-    CHECK(err.text() == "etwcat: session etwcat-http: 2042 events delivered, none lost\n");
+    CHECK(err.text() ==
+          "etwcat: session etwcat-http: 2042 events delivered, 2042 written, none lost\n");
     CHECK(running(etw).empty());
   }
 
@@ -176,7 +178,8 @@ TEST_SUITE("corpus") {
     CHECK(lines.size() < 2042);
     CHECK(running(etw).empty());
     // Nothing delivered was lost: every event ETW handed over was written.
-    CHECK(err.text().find(std::to_string(lines.size()) + " events delivered, none lost") !=
+    const std::string n = std::to_string(lines.size());
+    CHECK(err.text().find(n + " events delivered, " + n + " written, none lost") !=
           std::string::npos);
   }
 
@@ -257,6 +260,7 @@ TEST_SUITE("corpus") {
       CHECK(code == 1);
       CHECK(last.starts_with(R"({"Type":"Loss","Session":"NT Kernel Logger")"));
       CHECK(field("Delivered") == delivered);
+      CHECK(field("Written") == written);
       CHECK(field("DroppedByQueue") + field("TooLarge") + written == delivered);
       CHECK(report.find("events dropped because etwcat's queue was full") != std::string::npos);
     }
@@ -275,11 +279,12 @@ TEST_SUITE("corpus") {
                      &etw) == 1);
     const auto lines = lines_of(file_text(out));
     REQUIRE(lines.size() == 2043);
-    CHECK(lines.back() == R"({"Type":"Loss","Session":"lossy","Delivered":2042,"EventsLost":17,)"
-                          R"("RealTimeBuffersLost":3,"LogBuffersLost":0,"LostEventNotices":1,)"
-                          R"("LostBufferNotices":0,"DroppedByQueue":0,"TooLarge":0})");
+    CHECK(lines.back() ==
+          R"({"Type":"Loss","Session":"lossy","Delivered":2042,"Written":2042,"EventsLost":17,)"
+          R"("RealTimeBuffersLost":3,"LogBuffersLost":0,"LostEventNotices":1,)"
+          R"("LostBufferNotices":0,"DroppedByQueue":0,"TooLarge":0})");
     CHECK(err.text() ==
-          "etwcat: session lossy: 2042 events delivered; LOST: 17 events lost by ETW "
+          "etwcat: session lossy: 2042 events delivered, 2042 written; LOST: 17 events lost by ETW "
           "(EventsLost), 3 real-time buffers lost (RealTimeBuffersLost), 1 lost-event notices "
           "from ETW\n");
   }
@@ -298,9 +303,10 @@ TEST_SUITE("corpus") {
     REQUIRE(lines.size() >= 3);
     CHECK(lines.front().starts_with(R"({"Type":"File","File":"s",)"));
     CHECK(lines[lines.size() - 2].starts_with(R"({"Type":"Total","Total":{"Records":2042,)"));
-    CHECK(lines.back() == R"({"Type":"Loss","Session":"s","Delivered":2042,"EventsLost":0,)"
-                          R"("RealTimeBuffersLost":0,"LogBuffersLost":0,"LostEventNotices":0,)"
-                          R"("LostBufferNotices":0,"DroppedByQueue":0,"TooLarge":0})");
+    CHECK(lines.back() ==
+          R"({"Type":"Loss","Session":"s","Delivered":2042,"Written":2042,"EventsLost":0,)"
+          R"("RealTimeBuffersLost":0,"LogBuffersLost":0,"LostEventNotices":0,)"
+          R"("LostBufferNotices":0,"DroppedByQueue":0,"TooLarge":0})");
   }
 }
 
@@ -465,4 +471,77 @@ TEST_CASE("start: file modes are checked before ETW is asked, and files are neve
   CHECK(lines_of(out.text()).at(2) ==
         "mode:                   circular file, system logger, "
         "independent");
+}
+
+TEST_SUITE("corpus") {
+  TEST_CASE("live --config: the session and its output from a JSON file") {
+    ETWCAT_REQUIRE_CORPUS();
+    const auto capture = testing::corpus_file("tx/HTTP_Server.etl");
+    scratch_folder folder;
+    const auto expected = dumped(capture, folder);
+    simulated_etw etw;
+    etw.feed(capture);
+    const auto out = folder.path() / "from-config.jsonl";
+    const auto config = folder.path() / "ci.json";
+    std::ofstream(config) << R"({"name": "from-config",
+      "providers": [{"name": "Microsoft-Windows-HttpService", "level": "information",
+                     "event_ids": [2, 12]}],
+      "buffers": {"size_kb": 256},
+      "max_events": 10,
+      "output": {"format": "jsonl", "path": )"
+                          << json_string(out.string()) << "}}";
+    captured_stderr err;
+    CHECK(etwcat_run({"live", "--config", config.string()}, &etw) == 0);
+    const auto lines = lines_of(file_text(out));
+    REQUIRE(lines.size() == 10);
+    CHECK(lines[0] == expected[0]);
+    CHECK(count_containing(lines, R"("EventID":2,)") +
+              count_containing(lines, R"("EventID":12,)") ==
+          9);
+    // ETW delivered more before the limit stopped the session; they are not lost, just unwritten.
+    CHECK(err.text().starts_with("etwcat: session from-config: "));
+    CHECK(err.text().ends_with(" events delivered, 10 written, none lost\n"));
+    CHECK(running(etw).empty());
+  }
+}
+
+TEST_CASE("--config: the file describes the session, the command line may not as well") {
+  simulated_etw etw;
+  scratch_folder folder;
+  const auto config = folder.path() / "s.json";
+  std::ofstream(config) << R"({"providers": ["Microsoft-Windows-HttpService"],
+                               "buffers": {"size_kb": 128}})";
+  const auto bad = folder.path() / "bad.json";
+  std::ofstream(bad) << R"({"providers": [{"name": "Microsoft-Windows-HttpService",
+                                           "level": "loud"}]})";
+  const auto with_output = folder.path() / "out.json";
+  std::ofstream(with_output) << R"({"providers": ["Microsoft-Windows-HttpService"],
+                                    "output": {"path": "x.jsonl"}})";
+  captured_stderr err;
+  CHECK(etwcat_run({"live", "--config", config.string(), "-p", "Microsoft-Windows-HttpService"},
+                   &etw) == 2);
+  CHECK(etwcat_run({"live", "--config", bad.string()}, &etw) == 2);
+  CHECK(etwcat_run({"start", "s", "--realtime", "--config", with_output.string()}, &etw) == 2);
+  CHECK(etwcat_run({"live", "--config", (folder.path() / "none.json").string()}, &etw) == 2);
+  const auto lines = lines_of(err.text());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] == "etwcat live: --config " + config.string() +
+                        " describes the session: give its providers, kernel groups, filters, "
+                        "buffers and clock there, not also on the command line");
+  CHECK(lines[1].starts_with("etwcat live: " + bad.string() + ": providers[0].level: \"loud\""));
+  CHECK(lines[2] == "etwcat start: " + with_output.string() +
+                        R"(: "output", "duration" and "max_events" are for `etwcat live`; a )"
+                        "started session runs until `etwcat stop`");
+  CHECK(lines[3] ==
+        "etwcat live: " + (folder.path() / "none.json").string() + ": No such file or directory");
+  CHECK(running(etw).empty());
+
+  // start: NAME from the command line, the rest from the file.
+  REQUIRE(etwcat_run({"start", "cfg", "--realtime", "--config", config.string()}, &etw) == 0);
+  const auto p = etw.properties(u"cfg");
+  REQUIRE(p.has_value());
+  CHECK(p->buffer_size == 128);
+  CHECK(etw.enabled(u"cfg", *guid::parse(http_guid)).has_value());
+  captured_stdout out;
+  CHECK(etwcat_run({"stop", "cfg"}, &etw) == 0);
 }
