@@ -111,19 +111,9 @@ std::optional<std::string> apply_config(live_options& o,
   if (!o.attach.empty()) {
     return "--config describes a session to start; --attach reads one that runs already";
   }
-  if (describes_session(o.session)) {
-    return fmt::format(
-        "--config {} describes the session: give its providers, kernel groups, filters, buffers "
-        "and clock there, not also on the command line",
-        o.session.config);
-  }
-  auto loaded = live::load_session_config(path_from_utf8(o.session.config));
+  auto loaded = load_config(o.session);
   if (!loaded) return loaded.failure().message;
   live::session_config& config = loaded.value();
-  if (config.session.providers.empty() && config.session.kernel_flags == 0) {
-    return fmt::format("{}: names nothing to trace: give \"providers\", \"kernel\" or \"system\"",
-                       o.session.config);
-  }
   if (!config.session.real_time) {
     return fmt::format(
         "{}: \"realtime\": false, but live reads events in real time (for a "

@@ -1,5 +1,8 @@
 #include "cmd/session_arguments.h"
 
+#include <fmt/format.h>
+
+#include "lib/base/path_text.h"
 #include "lib/base/usage_error.h"
 #include "lib/provider/kernel_flags.h"
 #include "lib/provider/provider_parser.h"
@@ -65,6 +68,26 @@ bool describes_session(const session_arguments& a) {
          a.minimum_buffers != defaults.minimum_buffers ||
          a.maximum_buffers != defaults.maximum_buffers ||
          a.flush_seconds != defaults.flush_seconds || a.clock != defaults.clock;
+}
+
+result<live::session_config> load_config(const session_arguments& a) {
+  if (describes_session(a)) {
+    return error{fmt::format("--config {} describes the session: give its providers, kernel "
+                             "groups, filters, buffers and clock there, not also on the command "
+                             "line",
+                             a.config),
+                 0};
+  }
+  auto loaded = live::load_session_config(path_from_utf8(a.config));
+  if (!loaded) return loaded;
+  const live::session_options& s = loaded.value().session;
+  if (s.providers.empty() && s.kernel_flags == 0) {
+    return error{fmt::format(R"({}: names nothing to trace: give "providers", "kernel" or )"
+                             R"("system")",
+                             a.config),
+                 0};
+  }
+  return loaded;
 }
 
 live::session_options session_options_of(const session_arguments& a) {

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "lib/base/result.h"
 #include "lib/live/session.h"
+#include "lib/live/session_config.h"
 
 namespace etwcat::cmd {
 
@@ -41,6 +43,10 @@ bool names_events(const session_arguments& arguments);
 /// True when any option that describes the session itself was given (all but --config,
 /// --name and --force): with --config they are refused, the file describes the session.
 bool describes_session(const session_arguments& arguments);
+
+/// Loads --config, which must name something to trace and which no session option on the
+/// command line may contradict. The error is one line, without the command's name.
+result<live::session_config> load_config(const session_arguments& arguments);
 
 /// The session they describe (without a log file). Throws usage_error for a bad provider
 /// string, kernel group or filter.

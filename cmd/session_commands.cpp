@@ -88,13 +88,7 @@ int run_start(const start_options& o, live::etw_api* etw) {
   if (!o.session.config.empty()) {
     // The file describes the session; NAME, -o, --mode, --max-size and --realtime may still
     // be given (they win), the session's options may not.
-    if (describes_session(o.session)) {
-      return fail(fmt::format(
-          "--config {} describes the session: give its providers, kernel groups, filters, "
-          "buffers and clock there, not also on the command line",
-          o.session.config));
-    }
-    auto loaded = live::load_session_config(path_from_utf8(o.session.config));
+    auto loaded = load_config(o.session);
     if (!loaded) return fail(loaded.failure().message);
     const live::session_config& config = loaded.value();
     if (config.format || config.output || config.duration || config.max_events) {
@@ -104,11 +98,6 @@ int run_start(const start_options& o, live::etw_api* etw) {
           o.session.config));
     }
     session = config.session;
-    if (session.providers.empty() && session.kernel_flags == 0) {
-      return fail(
-          fmt::format("{}: names nothing to trace: give \"providers\", \"kernel\" or \"system\"",
-                      o.session.config));
-    }
     if (!session.name.empty() && !equals_ignoring_case(session.name, o.session.name)) {
       return fail(fmt::format("{} names the session \"{}\", the command line \"{}\": which?",
                               o.session.config, session.name, o.session.name));
