@@ -28,12 +28,21 @@ std::size_t align8(std::size_t n) noexcept { return (n + 7) & ~std::size_t{7}; }
 
 }  // namespace
 
-consumer::consumer(etw_api& etw, std::size_t queue_bytes)
-    : etw_(etw), ring_(align8(std::max<std::size_t>(queue_bytes, 1 << 17))) {}
+consumer::consumer(etw_api& etw, const consumer_options& options)
+    : etw_(etw), ring_(align8(std::max<std::size_t>(options.queue_bytes, 1 << 17))) {
+  if (!options.process_ids.empty()) filter_.emplace(options.process_ids);
+}
 
 result<std::unique_ptr<consumer>> consumer::open(etw_api& etw, const std::string& session_name,
                                                  std::size_t queue_bytes) {
-  std::unique_ptr<consumer> c(new consumer(etw, queue_bytes));
+  consumer_options options;
+  options.queue_bytes = queue_bytes;
+  return open(etw, session_name, options);
+}
+
+result<std::unique_ptr<consumer>> consumer::open(etw_api& etw, const std::string& session_name,
+                                                 const consumer_options& options) {
+  std::unique_ptr<consumer> c(new consumer(etw, options));
   trace_source source;
   source.logger_name = utf8_to_utf16(session_name);
   source.callback = &consumer::on_event;
@@ -64,7 +73,9 @@ result<std::unique_ptr<consumer>> consumer::open(etw_api& etw, const std::string
   return c;
 }
 
-consumer::~consumer() {
+consumer::~consumer() { finish(); }
+
+void consumer::finish() {
   close();
   if (processor_.joinable()) processor_.join();
 }
@@ -91,6 +102,13 @@ void consumer::take(const event_record& record) {
     } else {
       ++counts_.lost_buffer_notices;
     }
+    return;
+  }
+  // Decided before the lock: the filter is the processing thread's alone.
+  if (filter_ && !filter_->keeps(record)) {
+    std::lock_guard lock(mutex_);
+    ++counts_.delivered;
+    ++counts_.filtered;
     return;
   }
   const auto size = encoded_size(record);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,16 +20,26 @@
 #include "lib/etl/record_view.h"
 #include "lib/etl/trace_clock.h"
 #include "lib/live/etw_api.h"
+#include "lib/live/process_filter.h"
 
 namespace etwcat::live {
 
 /// What a consumer saw of loss, beside what the session's statistics say.
 struct consumer_counts {
   std::uint64_t delivered = 0;            // events ETW delivered, lost-event notices excluded
+  std::uint64_t filtered = 0;             // of other processes (consumer_options::process_ids)
   std::uint64_t dropped = 0;              // not taken into the full queue
   std::uint64_t too_large = 0;            // over a record's 64 KB, not encoded
   std::uint64_t lost_event_notices = 0;   // RTLostEvent records ETW injected (one or more each)
   std::uint64_t lost_buffer_notices = 0;  // RTLostBuffer / RTLostFile records
+};
+
+/// How a consumer takes events in.
+struct consumer_options {
+  std::size_t queue_bytes = std::size_t{16} << 20;  // the ring (16 MB); 128 KB at least
+  /// Only events of these processes are queued (process_filter); the rest are counted as
+  /// `filtered`. Empty: every event.
+  std::vector<std::uint32_t> process_ids;
 };
 
 class consumer {
@@ -38,6 +49,8 @@ class consumer {
   /// Opens the real-time session `session_name` and starts processing it.
   static result<std::unique_ptr<consumer>> open(etw_api& etw, const std::string& session_name,
                                                 std::size_t queue_bytes = default_queue_bytes);
+  static result<std::unique_ptr<consumer>> open(etw_api& etw, const std::string& session_name,
+                                                const consumer_options& options);
   ~consumer();
   consumer(const consumer&) = delete;
   consumer& operator=(const consumer&) = delete;
@@ -49,13 +62,16 @@ class consumer {
 
   /// Ends processing (CloseTrace): what ETW has queued is still delivered, then next() ends.
   void close();
+  /// Closes, and waits until ProcessTrace has returned: counts() are final then. The records
+  /// still queued stay readable with next(). Not to be called while next() waits elsewhere.
+  void finish();
 
   consumer_counts counts() const;
   /// ProcessTrace's result, once it has returned (0 until then).
   std::uint32_t status() const;
 
  private:
-  consumer(etw_api& etw, std::size_t queue_bytes);
+  consumer(etw_api& etw, const consumer_options& options);
   static void on_event(const event_record& record, void* self);
   void take(const event_record& record);
   void release_taken();  // frees the record last returned by next()
@@ -63,6 +79,7 @@ class consumer {
   etw_api& etw_;
   trace_handle handle_ = 0;
   std::thread processor_;
+  std::optional<process_filter> filter_;  // used by the processing thread only
 
   mutable std::mutex mutex_;
   std::condition_variable ready_;

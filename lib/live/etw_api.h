@@ -23,6 +23,7 @@ constexpr std::uint32_t invalid_function = 1;
 constexpr std::uint32_t access_denied = 5;
 constexpr std::uint32_t invalid_handle = 6;
 constexpr std::uint32_t bad_length = 24;
+constexpr std::uint32_t not_supported = 50;
 constexpr std::uint32_t invalid_parameter = 87;
 constexpr std::uint32_t disk_full = 112;
 constexpr std::uint32_t invalid_name = 123;
@@ -30,6 +31,7 @@ constexpr std::uint32_t bad_pathname = 161;
 constexpr std::uint32_t already_exists = 183;
 constexpr std::uint32_t more_data = 234;
 constexpr std::uint32_t cancelled = 1223;
+constexpr std::uint32_t privilege_not_held = 1314;
 constexpr std::uint32_t no_system_resources = 1450;
 constexpr std::uint32_t timeout = 1460;
 constexpr std::uint32_t active_connections = 2402;
@@ -141,6 +143,35 @@ constexpr std::uint32_t disable = 0;
 constexpr std::uint32_t enable = 1;
 constexpr std::uint32_t capture_state = 2;
 }  // namespace enable_code
+
+/// TraceSetInformation classes (TRACE_INFO_CLASS) etwcat sets.
+namespace trace_info_class {
+constexpr std::uint32_t stack_tracing = 3;             // TraceStackTracingInfo: classic_event_id[]
+constexpr std::uint32_t sampled_profile_interval = 5;  // TraceSampledProfileIntervalInfo
+}  // namespace trace_info_class
+
+/// CLASSIC_EVENT_ID, 24 bytes: one kernel event — its class GUID (the ProviderId a consumer
+/// sees, e.g. Process {3D6FA8D0-…}) and its type (the Opcode, e.g. 1 = Start).
+struct classic_event_id {
+  guid event_class;
+  std::uint8_t type = 0;
+  std::uint8_t reserved[7] = {};
+
+  friend bool operator==(const classic_event_id& a, const classic_event_id& b) noexcept {
+    return a.event_class == b.event_class && a.type == b.type;
+  }
+};
+static_assert(sizeof(classic_event_id) == 24);
+
+/// TraceStackTracingInfo takes at most this many event types (docs/etw-api.md §6.1).
+constexpr std::size_t max_stack_events = 256;
+
+/// TRACE_PROFILE_INTERVAL, 8 bytes: the sampling interval of a profile source, in 100 ns.
+struct trace_profile_interval {
+  std::uint32_t source = 0;  // 0: ProfileTime, the timer
+  std::uint32_t interval = 0;
+};
+static_assert(sizeof(trace_profile_interval) == 8);
 
 /// The callback a consumer gets each event through, on the thread that called process_trace.
 /// `record` and all it points to are valid only during the call.

@@ -1,12 +1,14 @@
 // Controller side of a live session, over etw_api: EVENT_TRACE_PROPERTIES (§3), StartTrace,
-// EnableTraceEx2 with EVENT_ID / PID / EXECUTABLE_NAME filters (§5), ControlTrace STOP and
-// QUERY, QueryAllTraces (§4).
+// kernel stack walking and the profile interval (TraceSetInformation, §6), EnableTraceEx2 with
+// EVENT_ID / PID / EXECUTABLE_NAME filters (§5), ControlTrace STOP and QUERY, QueryAllTraces
+// (§4).
 #include "lib/live/session.h"
 
 #include <cstring>
 #include <utility>
 
 #include "lib/base/unicode.h"
+#include "lib/etl/kernel_groups.h"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -23,6 +25,73 @@ constexpr guid system_trace_control_guid{
     0x9e814aad, 0x3204, 0x11d2, {0x9a, 0x82, 0x00, 0x60, 0x08, 0xa8, 0x69, 0x39}};
 constexpr std::size_t max_filter_pids = 8;           // MAX_EVENT_FILTER_PID_COUNT
 constexpr std::size_t max_filter_data_bytes = 1024;  // executable-name filter, with its NUL
+constexpr std::uint32_t profile_flag = 0x01000000;   // EVENT_TRACE_FLAG_PROFILE
+
+// Kernel events worth a stack, by the flag that turns them on: (group, type) as the kernel
+// logs them; kernel_group_guid() gives the class GUID a consumer sees. Types from the MOF
+// classes of the NT Kernel Logger (docs/etl-format.md §6).
+struct stack_rule {
+  std::uint32_t flags;  // any of these EVENT_TRACE_FLAG_* bits
+  std::uint8_t group;
+  std::uint8_t type;
+};
+namespace g = etl::kernel_group;
+constexpr std::uint8_t alpc_group = 0x1A;
+constexpr std::uint32_t file_io_flags = 0x02000000 | 0x04000000;  // FILE_IO, FILE_IO_INIT
+constexpr stack_rule stack_rules[] = {
+    {0x00000001, g::process, 1},      // PROCESS: Process/Start
+    {0x00000002, g::thread, 1},       // THREAD: Thread/Start
+    {0x00000004, g::image, 10},       // IMAGE_LOAD: Image/Load
+    {0x00000010, g::thread, 36},      // CSWITCH: Thread/CSwitch
+    {0x00000080, g::perfinfo, 51},    // SYSTEMCALL: PerfInfo/SysClEnter
+    {0x00000100, g::io, 10},          // DISK_IO: DiskIo/Read
+    {0x00000100, g::io, 11},          //          DiskIo/Write
+    {0x00000400, g::io, 12},          // DISK_IO_INIT: DiskIo/ReadInit
+    {0x00000400, g::io, 13},          //               DiskIo/WriteInit
+    {0x00000400, g::io, 15},          //               DiskIo/FlushInit
+    {0x00000800, g::thread, 50},      // DISPATCHER: Thread/ReadyThread
+    {0x00001000, g::memory, 10},      // MEMORY_PAGE_FAULTS: TransitionFault
+    {0x00001000, g::memory, 11},      //   DemandZeroFault
+    {0x00001000, g::memory, 12},      //   CopyOnWrite
+    {0x00001000, g::memory, 13},      //   GuardPageFault
+    {0x00001000, g::memory, 14},      //   HardPageFault
+    {0x00001000, g::memory, 15},      //   AccessViolation
+    {0x00002000, g::memory, 32},      // MEMORY_HARD_FAULTS: HardFault
+    {0x00004000, g::memory, 98},      // VIRTUAL_ALLOC: VirtualAlloc
+    {0x00004000, g::memory, 99},      //                VirtualFree
+    {0x00010000, g::tcpip, 10},       // NETWORK_TCPIP: TcpIp/Send
+    {0x00010000, g::tcpip, 11},       //   Recv
+    {0x00010000, g::tcpip, 12},       //   Connect
+    {0x00010000, g::tcpip, 15},       //   Accept
+    {0x00010000, g::tcpip, 26},       //   SendIPV6
+    {0x00010000, g::tcpip, 27},       //   RecvIPV6
+    {0x00010000, g::tcpip, 28},       //   ConnectIPV6
+    {0x00010000, g::tcpip, 31},       //   AcceptIPV6
+    {0x00010000, g::udpip, 10},       //   UdpIp/Send
+    {0x00010000, g::udpip, 11},       //   UdpIp/Recv
+    {0x00010000, g::udpip, 26},       //   UdpIp/SendIPV6
+    {0x00010000, g::udpip, 27},       //   UdpIp/RecvIPV6
+    {0x00020000, g::registry, 10},    // REGISTRY: Create
+    {0x00020000, g::registry, 11},    //   Open
+    {0x00020000, g::registry, 12},    //   Delete
+    {0x00020000, g::registry, 13},    //   Query
+    {0x00020000, g::registry, 14},    //   SetValue
+    {0x00020000, g::registry, 15},    //   DeleteValue
+    {0x00020000, g::registry, 16},    //   QueryValue
+    {0x00020000, g::registry, 17},    //   EnumerateKey
+    {0x00020000, g::registry, 18},    //   EnumerateValueKey
+    {0x00020000, g::registry, 19},    //   QueryMultipleValue
+    {0x00020000, g::registry, 20},    //   SetInformation
+    {0x00100000, alpc_group, 33},     // ALPC: SendMessage
+    {0x00100000, alpc_group, 34},     //       ReceiveMessage
+    {profile_flag, g::perfinfo, 46},  // PROFILE: PerfInfo/SampledProfile
+    {file_io_flags, g::file, 64},     // FILE_IO(_INIT): FileIo/Create
+    {file_io_flags, g::file, 67},     //   Read
+    {file_io_flags, g::file, 68},     //   Write
+    {file_io_flags, g::file, 69},     //   SetInfo
+    {file_io_flags, g::file, 70},     //   Delete
+    {file_io_flags, g::file, 71},     //   Rename
+};
 
 std::string utf8(std::u16string_view text) {
   std::string out;
@@ -79,6 +148,82 @@ session_statistics statistics_of(const properties_block& block) {
   s.log_buffers_lost = p.log_buffers_lost;
   s.real_time_buffers_lost = p.real_time_buffers_lost;
   return s;
+}
+
+// "1 ms", "0.125 ms": an interval of 100 ns units as people read it.
+std::string milliseconds_text(std::uint32_t interval) {
+  std::string text = std::to_string(interval / 10000);
+  if (std::uint32_t rest = interval % 10000; rest != 0) {
+    std::string fraction = std::to_string(rest);
+    fraction.insert(0, 4 - fraction.size(), '0');
+    while (fraction.back() == '0') fraction.pop_back();
+    text += '.' + fraction;
+  }
+  return text + " ms";
+}
+
+// What a person can do about a failed TraceSetInformation.
+error setting_failure(const std::string& doing, std::uint32_t status) {
+  std::string text = doing + ": ";
+  switch (status) {
+    case win32::access_denied:
+      text += "access denied: needs an Administrator prompt";
+      break;
+    case win32::privilege_not_held:
+      text += "needs the SeSystemProfilePrivilege privilege (an Administrator prompt has it)";
+      break;
+    case win32::not_supported:
+      text += "not supported by this version of Windows";
+      break;
+    default:
+      text += "Windows refused it (Win32 error " + std::to_string(status) + ")";
+      break;
+  }
+  return error{text, 0};
+}
+
+// TraceSetInformation after StartTrace: the kernel events to walk stacks for, and the
+// machine's profile interval (§6.1, §6.2).
+result<void> configure(etw_api& etw, trace_handle handle, const std::string& name,
+                       const session_options& o) {
+  if (!o.stack_events.empty()) {
+    const std::span<const classic_event_id> ids(o.stack_events);
+    const std::uint32_t status =
+        etw.set_information(handle, trace_info_class::stack_tracing, std::as_bytes(ids));
+    if (status != win32::success) {
+      return setting_failure("collecting kernel stacks in session " + name, status);
+    }
+  }
+  if (o.profile_interval) {
+    const trace_profile_interval interval{0, *o.profile_interval};
+    // System-wide: handle 0, not the session's.
+    const std::uint32_t status = etw.set_information(0, trace_info_class::sampled_profile_interval,
+                                                     std::as_bytes(std::span(&interval, 1)));
+    if (status != win32::success) {
+      return setting_failure(
+          "setting the CPU sampling interval to " + milliseconds_text(*o.profile_interval), status);
+    }
+  }
+  return {};
+}
+
+// The options TraceSetInformation would refuse, refused before anything starts.
+result<void> check_settings(const session_options& o) {
+  if (!o.stack_events.empty() && o.kernel_flags == 0) {
+    return error{"kernel stacks need kernel event groups (kernel flags) in the session", 0};
+  }
+  if (o.stack_events.size() > max_stack_events) {
+    return error{"kernel stacks can be collected for at most 256 event types, not " +
+                     std::to_string(o.stack_events.size()),
+                 0};
+  }
+  if (o.profile_interval) {
+    if ((o.kernel_flags & profile_flag) == 0) {
+      return error{"a CPU sampling interval needs the Profile kernel group (flag 0x01000000)", 0};
+    }
+    if (*o.profile_interval == 0) return error{"a CPU sampling interval of 0", 0};
+  }
+  return {};
 }
 
 template <class T>
@@ -141,6 +286,18 @@ result<void> enable(etw_api& etw, trace_handle handle, const std::string& sessio
 
 bool live_tracing_supported() noexcept { return system_etw() != nullptr; }
 
+std::vector<classic_event_id> kernel_stack_events(std::uint32_t kernel_flags) {
+  std::vector<classic_event_id> ids;
+  for (const stack_rule& rule : stack_rules) {
+    if ((kernel_flags & rule.flags) == 0) continue;
+    classic_event_id id;
+    id.event_class = etl::kernel_group_guid(rule.group, rule.type);
+    id.type = rule.type;
+    ids.push_back(id);
+  }
+  return ids;
+}
+
 std::string session_name(const session_options& options) {
   if (options.kernel_flags != 0 && !options.system_logger) return utf8(kernel_logger_name);
   if (!options.name.empty()) return options.name;
@@ -152,6 +309,7 @@ std::string session_name(const session_options& options) {
 }
 
 result<session> session::start(etw_api& etw, const session_options& o) {
+  if (auto checked = check_settings(o); !checked) return checked.failure();
   const bool kernel_logger = o.kernel_flags != 0 && !o.system_logger;
   const std::string name = session_name(o);
   properties_block block(utf8_to_utf16(o.log_file));
@@ -196,6 +354,10 @@ result<session> session::start(etw_api& etw, const session_options& o) {
   started.etw_ = &etw;
   started.name_ = name;
   started.handle_ = handle;
+  if (auto configured = configure(etw, handle, name, o); !configured) {
+    (void)started.stop();
+    return configured.failure();
+  }
   for (const provider_options& provider : o.providers) {
     if (auto enabled = enable(etw, handle, name, provider); !enabled) {
       (void)started.stop();

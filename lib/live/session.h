@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,23 @@ struct session_options {
   std::string log_file;  // also (or only) to this .etl file
   file_mode mode = file_mode::sequential;
   std::uint32_t maximum_file_size_mb = 0;  // needed by circular and new_file
+  /// Kernel events that carry a call stack (TraceStackTracingInfo, at most 256): each such
+  /// event is followed by a StackWalk event (class DEF2FE46-…, type 32) holding its stack.
+  /// Needs kernel_flags; kernel_stack_events() gives the ones worth a stack.
+  std::vector<classic_event_id> stack_events;
+  /// The CPU sampling interval of the PROFILE flag's SampledProfile events, in 100 ns units
+  /// (10000 = 1 ms). Machine-wide (TraceSampledProfileIntervalInfo on handle 0): it applies to
+  /// every session that samples, and stays after this session stops.
+  std::optional<std::uint32_t> profile_interval;
 };
+
+/// The kernel events of these EVENT_TRACE_FLAG_* groups whose call stack tells something: the
+/// stack of who started a process or thread, loaded an image, issued disk or file I/O, touched
+/// the registry, sent or received on the network, took a page fault, switched threads, or
+/// where a CPU sample hit. Groups without such events (DPC, interrupts, …) add nothing.
+///
+///   kernel_stack_events(0x1)  // {Process {3D6FA8D0-…}, type 1 (Start)}
+std::vector<classic_event_id> kernel_stack_events(std::uint32_t kernel_flags);
 
 /// What ControlTrace says of a session (at QUERY or STOP).
 struct session_statistics {

@@ -64,6 +64,15 @@ static_assert(offsetof(enable_parameters, filters) ==
 static_assert(offsetof(enable_parameters, filter_count) ==
               offsetof(ENABLE_TRACE_PARAMETERS, FilterDescCount));
 static_assert(sizeof(guid) == sizeof(GUID));
+static_assert(sizeof(classic_event_id) == sizeof(CLASSIC_EVENT_ID));
+static_assert(offsetof(classic_event_id, type) == offsetof(CLASSIC_EVENT_ID, Type));
+static_assert(sizeof(trace_profile_interval) == sizeof(TRACE_PROFILE_INTERVAL));
+static_assert(offsetof(trace_profile_interval, interval) ==
+              offsetof(TRACE_PROFILE_INTERVAL, Interval));
+static_assert(trace_info_class::stack_tracing == TraceStackTracingInfo);
+static_assert(trace_info_class::sampled_profile_interval == TraceSampledProfileIntervalInfo);
+static_assert(win32::privilege_not_held == ERROR_PRIVILEGE_NOT_HELD);
+static_assert(win32::not_supported == ERROR_NOT_SUPPORTED);
 static_assert(log_file_mode::real_time == EVENT_TRACE_REAL_TIME_MODE);
 static_assert(log_file_mode::system_logger == 0x02000000);
 static_assert(wnode_flag::traced_guid == WNODE_FLAG_TRACED_GUID);
@@ -86,6 +95,23 @@ struct consumer_context {
 void WINAPI on_event(PEVENT_RECORD record) {
   const auto* c = static_cast<const consumer_context*>(record->UserContext);
   c->callback(*reinterpret_cast<const event_record*>(record), c->context);
+}
+
+// Setting the profile interval needs SeSystemProfilePrivilege enabled in the token, not only
+// held: an elevated administrator holds it disabled (docs/etw-api.md §6.2, §9). Enabling a
+// privilege the token lacks changes nothing, and TraceSetInformation then says why.
+void enable_profile_privilege() noexcept {
+  HANDLE token = nullptr;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token)) {
+    return;
+  }
+  TOKEN_PRIVILEGES privileges{};
+  privileges.PrivilegeCount = 1;
+  privileges.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+  if (LookupPrivilegeValueW(nullptr, L"SeSystemProfilePrivilege", &privileges.Privileges[0].Luid)) {
+    AdjustTokenPrivileges(token, FALSE, &privileges, 0, nullptr, nullptr);
+  }
+  CloseHandle(token);
 }
 
 class windows_etw final : public etw_api {
@@ -117,6 +143,9 @@ class windows_etw final : public etw_api {
 
   std::uint32_t set_information(trace_handle session, std::uint32_t information_class,
                                 std::span<const std::byte> data) override {
+    if (information_class == trace_info_class::sampled_profile_interval) {
+      enable_profile_privilege();
+    }
     return TraceSetInformation(session, static_cast<TRACE_INFO_CLASS>(information_class),
                                const_cast<std::byte*>(data.data()),
                                static_cast<ULONG>(data.size()));

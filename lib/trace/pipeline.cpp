@@ -9,7 +9,7 @@ void pipeline::make_event(const etl::record_view& record, const etl::trace_clock
                           std::uint16_t source, event& out) {
   fill_event(record, clock, out);
   out.source = source;
-  decoder_.decode(record, out);
+  if (decode_payloads_) decoder_.decode(record, out);
   if (out.provider_name.empty()) out.provider_name = provider_name(out.provider_guid);
 }
 

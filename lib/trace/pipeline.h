@@ -43,6 +43,10 @@ class pipeline {
  public:
   explicit pipeline(decode::decoder& decoder) : decoder_(decoder) {}
 
+  /// Whether make_event() decodes payloads into EventData (the default), or leaves events
+  /// with their header fields and RawData: cheaper, no schema is looked up.
+  void decode_payloads(bool on) noexcept { decode_payloads_ = on; }
+
   /// Fills `out` from `record`: header fields, EventData, names.
   void make_event(const etl::record_view& record, const etl::trace_clock& clock,
                   std::uint16_t source, event& out);
@@ -73,6 +77,7 @@ class pipeline {
   guid last_id_;
   std::string_view last_name_;
   bool looked_up_ = false;
+  bool decode_payloads_ = true;
 };
 
 }  // namespace etwcat::trace

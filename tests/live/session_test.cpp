@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -15,7 +16,9 @@
 #include "formats/jsonl_writer.h"
 #include "lib/base/unicode.h"
 #include "lib/decode/decoder.h"
+#include "lib/etl/kernel_groups.h"
 #include "lib/etl/merged_reader.h"
+#include "lib/event/record_event.h"
 #include "lib/live/consumer.h"
 #include "lib/provider/registered_providers.h"
 #include "lib/trace/pipeline.h"
@@ -222,6 +225,191 @@ TEST_CASE("session: list, detach and stop by name, as `etwcat sessions` and `sto
   REQUIRE(stopped.ok());
   CHECK(stopped.value().name == "etwcat-file");
   CHECK(etw.running().empty());
+}
+
+namespace {
+
+// "Process/Start": the name a consumer's tools give a kernel event type.
+std::string kernel_event_name(const live::classic_event_id& id) {
+  const auto group = etl::kernel_group_of_class(id.event_class);
+  if (!group) return "";
+  return std::string(kernel_class_name(*group, id.type)) + "/" +
+         std::string(kernel_type_name(*group, id.type));
+}
+
+std::vector<std::string> kernel_event_names(const std::vector<live::classic_event_id>& ids) {
+  std::vector<std::string> names;
+  for (const auto& id : ids) names.push_back(kernel_event_name(id));
+  return names;
+}
+
+template <class T>
+std::vector<std::byte> bytes_of(const std::vector<T>& values) {
+  const auto bytes = std::as_bytes(std::span(values));
+  return {bytes.begin(), bytes.end()};
+}
+
+}  // namespace
+
+TEST_CASE("session: kernel_stack_events names the kernel events worth a stack") {
+  // Process, Thread, ImageLoad: who started or loaded it.
+  CHECK(kernel_event_names(live::kernel_stack_events(0x1 | 0x2 | 0x4)) ==
+        std::vector<std::string>{"Process/Start", "Thread/Start", "Image/Load"});
+  CHECK(live::kernel_stack_events(0x1)[0].event_class ==
+        *guid::parse("3d6fa8d0-fe05-11d0-9dda-00c04fd7ba7c"));
+  // Profile: where each CPU sample hit; CSwitch: where a thread gave up its CPU.
+  CHECK(kernel_event_names(live::kernel_stack_events(0x01000000)) ==
+        std::vector<std::string>{"PerfInfo/Sample"});
+  CHECK(live::kernel_stack_events(0x01000000)[0].event_class ==
+        *guid::parse("ce1dbfb4-137e-4da6-87b0-3f59aa102cbc"));
+  CHECK(kernel_event_names(live::kernel_stack_events(0x10)) ==
+        std::vector<std::string>{"Thread/CSwitch"});
+  CHECK(kernel_event_names(live::kernel_stack_events(0x100 | 0x400)) ==
+        std::vector<std::string>{"DiskIO/Read", "DiskIO/Write", "DiskIO/ReadInit",
+                                 "DiskIO/WriteInit", "DiskIO/FlushInit"});
+  // FILE_IO and FILE_IO_INIT name the same requests once.
+  CHECK(kernel_event_names(live::kernel_stack_events(0x02000000 | 0x04000000)) ==
+        std::vector<std::string>{"FileIO/Create", "FileIO/Read", "FileIO/Write", "FileIO/SetInfo",
+                                 "FileIO/Delete", "FileIO/Rename"});
+  CHECK(kernel_event_names(live::kernel_stack_events(0x10000)) ==
+        std::vector<std::string>{"TcpIp/Send", "TcpIp/Recv", "TcpIp/Connect", "TcpIp/Accept",
+                                 "TcpIp/SendIPV6", "TcpIp/RecvIPV6", "TcpIp/ConnectIPV6",
+                                 "TcpIp/AcceptIPV6", "UdpIp/Send", "UdpIp/Recv", "UdpIp/SendIPV6",
+                                 "UdpIp/RecvIPV6"});
+  CHECK(live::kernel_stack_events(0x20000).size() == 11);  // Registry Create … SetInformation
+  // DPCs and interrupts run on no thread's behalf: no stack worth taking.
+  CHECK(live::kernel_stack_events(0x20 | 0x40).empty());
+  // Every group at once stays within TraceStackTracingInfo's 256, each event named once.
+  const auto all = live::kernel_stack_events(0xFFFFFFFF);
+  CHECK(all.size() == 52);
+  CHECK(all.size() <= live::max_stack_events);
+  for (const auto& id : all) {
+    const std::string name = kernel_event_name(id);
+    CHECK_MESSAGE((name.size() > 2 && name.front() != '/' && name.back() != '/'), name);
+    CHECK(std::count(all.begin(), all.end(), id) == 1);
+  }
+}
+
+TEST_CASE("session: kernel stacks and the sampling interval, as TraceSetInformation is asked") {
+  simulated_etw etw;
+  live::session_options o = named("etwcat-stacks");
+  o.system_logger = true;
+  o.kernel_flags = 0x1 | 0x01000000;
+  o.stack_events = live::kernel_stack_events(o.kernel_flags);
+  o.profile_interval = 1250;  // 8 kHz
+  auto started = session::start(etw, o);
+  REQUIRE_MESSAGE(started.ok(), (started.ok() ? "" : started.failure().message));
+  const auto calls = etw.information_calls();
+  REQUIRE(calls.size() == 2);
+  // The stack list on the session's own handle: 24 bytes an event.
+  CHECK(calls[0].session == started.value().handle());
+  CHECK(calls[0].information_class == 3);
+  CHECK(calls[0].data.size() == 48);
+  CHECK(calls[0].data == bytes_of(o.stack_events));
+  CHECK(calls[0].status == 0);
+  CHECK(kernel_event_names(etw.stack_events(u"etwcat-stacks")) ==
+        std::vector<std::string>{"Process/Start", "PerfInfo/Sample"});
+  // The interval machine-wide, on handle 0: Source 0 (the timer), Interval 1250.
+  CHECK(calls[1].session == 0);
+  CHECK(calls[1].information_class == 5);
+  CHECK(calls[1].data ==
+        bytes_of(std::vector<live::trace_profile_interval>{live::trace_profile_interval{0, 1250}}));
+  CHECK(calls[1].status == 0);
+  CHECK(etw.profile_interval() == 1250);
+  // Without either, no call is made.
+  live::session_options plain = named("etwcat-plain");
+  plain.system_logger = true;
+  plain.kernel_flags = 0x1;
+  REQUIRE(session::start(etw, plain).ok());
+  CHECK(etw.information_calls().size() == 2);
+}
+
+TEST_CASE("session: kernel stacks and sampling that cannot be set leave no session behind") {
+  live::session_options o = named("etwcat-bad");
+  o.system_logger = true;
+  o.kernel_flags = 0x01000000;
+  SUBCASE("more than 256 event types") {
+    simulated_etw etw;
+    o.stack_events.resize(257, live::kernel_stack_events(0x01000000)[0]);
+    auto started = session::start(etw, o);
+    REQUIRE_FALSE(started.ok());
+    CHECK(started.failure().message ==
+          "kernel stacks can be collected for at most 256 event types, not 257");
+    CHECK(etw.running().empty());
+    CHECK(etw.information_calls().empty());
+  }
+  SUBCASE("stacks without kernel groups") {
+    simulated_etw etw;
+    o.kernel_flags = 0;
+    o.stack_events = live::kernel_stack_events(0x1);
+    auto started = session::start(etw, o);
+    REQUIRE_FALSE(started.ok());
+    CHECK(started.failure().message ==
+          "kernel stacks need kernel event groups (kernel flags) in the session");
+  }
+  SUBCASE("an interval without the Profile group") {
+    simulated_etw etw;
+    o.kernel_flags = 0x1;
+    o.profile_interval = 10000;
+    auto started = session::start(etw, o);
+    REQUIRE_FALSE(started.ok());
+    CHECK(started.failure().message ==
+          "a CPU sampling interval needs the Profile kernel group (flag 0x01000000)");
+    CHECK(etw.running().empty());
+  }
+  SUBCASE("no profiling privilege: the session that started is stopped again") {
+    simulated_etw etw({.profile_privilege = false});
+    o.profile_interval = 1250;
+    auto started = session::start(etw, o);
+    REQUIRE_FALSE(started.ok());
+    CHECK(started.failure().message ==
+          "setting the CPU sampling interval to 0.125 ms: needs the SeSystemProfilePrivilege "
+          "privilege (an Administrator prompt has it)");
+    const auto calls = etw.information_calls();
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].status == live::win32::privilege_not_held);
+    CHECK(etw.running().empty());
+    CHECK(etw.profile_interval() == 10000);  // unchanged
+  }
+}
+
+TEST_CASE("simulated_etw: TraceSetInformation checks what Windows documents") {
+  simulated_etw etw;
+  live::session_options o = named("etwcat-info");
+  o.system_logger = true;
+  o.kernel_flags = 0x1;
+  auto kernel = session::start(etw, o);
+  REQUIRE(kernel.ok());
+  auto user = session::start(etw, named("etwcat-user"));
+  REQUIRE(user.ok());
+  const auto ids = live::kernel_stack_events(0x1 | 0x2);
+  const auto id_bytes = std::as_bytes(std::span(ids));
+  const live::trace_profile_interval interval{0, 5000};
+  const auto interval_bytes = std::as_bytes(std::span(&interval, 1));
+  const live::trace_handle session = kernel.value().handle();
+  namespace w = live::win32;
+  // Stack tracing: a whole number of 24-byte CLASSIC_EVENT_IDs …
+  CHECK(etw.set_information(session, 3, id_bytes.first(30)) == w::bad_length);
+  // … at most 256 of them …
+  std::vector<live::classic_event_id> many(257, ids[0]);
+  CHECK(etw.set_information(session, 3, std::as_bytes(std::span(many))) == w::invalid_parameter);
+  // … for a running session that logs kernel events.
+  CHECK(etw.set_information(0, 3, id_bytes) == w::invalid_parameter);
+  CHECK(etw.set_information(0x7777, 3, id_bytes) == w::invalid_parameter);
+  CHECK(etw.set_information(user.value().handle(), 3, id_bytes) == w::not_supported);
+  CHECK(etw.stack_events(u"etwcat-info").empty());
+  CHECK(etw.set_information(session, 3, id_bytes) == w::success);
+  CHECK(etw.stack_events(u"etwcat-info") == ids);
+  // Each call replaces the list; an empty one ends stack walking.
+  CHECK(etw.set_information(session, 3, {}) == w::success);
+  CHECK(etw.stack_events(u"etwcat-info").empty());
+  // The profile interval: 8 bytes, on handle 0 only.
+  CHECK(etw.set_information(session, 5, interval_bytes) == w::invalid_parameter);
+  CHECK(etw.set_information(0, 5, interval_bytes.first(4)) == w::bad_length);
+  CHECK(etw.profile_interval() == 10000);
+  CHECK(etw.set_information(0, 5, interval_bytes) == w::success);
+  CHECK(etw.profile_interval() == 5000);
+  CHECK(etw.information_calls().size() == 10);
 }
 
 namespace {

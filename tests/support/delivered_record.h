@@ -10,6 +10,7 @@
 #include "lib/etl/kernel_groups.h"
 #include "lib/etl/record_view.h"
 #include "lib/etl/trace_clock.h"
+#include "lib/live/etw_api.h"
 #include "lib/live/etw_types.h"
 
 namespace etwcat::testing {
@@ -17,8 +18,14 @@ namespace etwcat::testing {
 /// One EVENT_RECORD and the storage its pointers point into; reused from record to record.
 class delivered_record {
  public:
-  /// Fills the record from a file's record, as ProcessTrace would deliver it.
-  const live::event_record& deliver(const etl::record_view& r, const etl::trace_clock& clock) {
+  /// Every extended item the record has, whatever a session asked for.
+  static constexpr std::uint32_t all_items = ~std::uint32_t{0};
+
+  /// Fills the record from a file's record, as ProcessTrace would deliver it to a session that
+  /// enabled its provider with `enable_property` (EVENT_ENABLE_PROPERTY_*): the stack, SID,
+  /// terminal-session and process-start-key items come only when asked for.
+  const live::event_record& deliver(const etl::record_view& r, const etl::trace_clock& clock,
+                                    std::uint32_t enable_property = all_items) {
     namespace flag = etl::event_header_flag;
     using k = etl::header_kind;
     record_ = live::event_record{};
@@ -72,6 +79,7 @@ class delivered_record {
         h.descriptor = r.descriptor();
         h.activity_id = r.activity_id();
         for (const etl::extended_item& item : r.extended_items()) {
+          if (!asked_for(item.type, enable_property)) continue;
           add_item(item.type, {item.data.begin(), item.data.end()});
         }
         break;
@@ -100,6 +108,23 @@ class delivered_record {
   }
 
  private:
+  // The items a session gets only with an enable property (docs/etw-api.md §5.2).
+  static bool asked_for(std::uint16_t type, std::uint32_t enable_property) {
+    namespace p = live::enable_property;
+    switch (type) {
+      case etl::ext_type::stack_trace32:
+      case etl::ext_type::stack_trace64:
+        return (enable_property & p::stack_trace) != 0;
+      case etl::ext_type::sid:
+        return (enable_property & p::sid) != 0;
+      case etl::ext_type::ts_id:
+        return (enable_property & p::ts_id) != 0;
+      case etl::ext_type::process_start_key:
+        return (enable_property & p::process_start_key) != 0;
+      default:
+        return true;
+    }
+  }
   void add_item(std::uint16_t type, const std::vector<std::byte>& data) {
     items_.push_back(
         live::extended_data_item{0, type, 0, static_cast<std::uint16_t>(data.size()), 0});

@@ -1,7 +1,8 @@
 // The simulated ETW: docs/etw-api.md §3.6 (StartTrace checks, in the order Geoff Chappell
 // describes: name, lengths and offsets, mode, kernel, rights, uniqueness, limits), §4.2
-// (ControlTrace), §5 (EnableTraceEx2 and its filters), §7 (OpenTrace, ProcessTrace,
-// CloseTrace). Events come from a real capture through delivered_record.
+// (ControlTrace), §5 (EnableTraceEx2 and its filters), §6 (TraceSetInformation: stack tracing,
+// profile interval), §7 (OpenTrace, ProcessTrace, CloseTrace). Events come from a real capture
+// through delivered_record.
 #include "tests/support/simulated_etw.h"
 
 #include <algorithm>
@@ -89,6 +90,56 @@ std::uint32_t kernel_flag_of(std::uint8_t group, std::uint8_t type) {
   }
 }
 
+// The kernel events a consumer was given last, so that a StackWalk record can be matched to
+// the event it belongs to: same raw timestamp (its EventTimeStamp) and thread (§6.1). In the
+// corpus a stack follows its event within 3400 kernel records; 8192 leaves room.
+class recent_events {
+ public:
+  void add(const etl::record_view& r) {
+    entries_[next_++ % entries_.size()] = {r.timestamp(),
+                                           r.has_thread_and_process() ? r.thread_id() : live::no_id,
+                                           r.provider_guid(), r.opcode()};
+  }
+
+  // Whether a StackWalk/Stack record belongs to a delivered event of a type in `wanted`.
+  bool wants_stack(const etl::record_view& stack,
+                   const std::vector<live::classic_event_id>& wanted) const {
+    const auto payload = stack.payload();
+    if (wanted.empty() || payload.size() < 16) return false;
+    std::uint64_t timestamp = 0;
+    std::uint32_t thread = 0;
+    std::memcpy(&timestamp, payload.data(), 8);
+    std::memcpy(&thread, payload.data() + 12, 4);
+    const std::size_t known = std::min(next_, entries_.size());
+    for (std::size_t back = 1; back <= known; ++back) {
+      const entry& e = entries_[(next_ - back) % entries_.size()];
+      // Events without ids (PERFINFO: samples) match on the timestamp alone.
+      if (e.timestamp != timestamp || (e.thread != thread && e.thread != live::no_id)) continue;
+      live::classic_event_id id;
+      id.event_class = e.event_class;
+      id.type = e.type;
+      return std::find(wanted.begin(), wanted.end(), id) != wanted.end();
+    }
+    return false;
+  }
+
+ private:
+  struct entry {
+    std::uint64_t timestamp = 0;
+    std::uint32_t thread = 0;
+    guid event_class;
+    std::uint8_t type = 0;
+  };
+  std::vector<entry> entries_ = std::vector<entry>(8192);
+  std::size_t next_ = 0;
+};
+
+constexpr std::uint8_t stack_walk_stack = 32;  // StackWalk type of a stack (§6.1)
+
+bool is_stack_walk(const etl::record_view& r) {
+  return etl::is_kernel_kind(r.kind()) && r.group() == etl::kernel_group::stackwalk;
+}
+
 // Whether an event of this (level, keyword) passes a provider's enable (§5.1).
 bool level_and_keywords_pass(const simulated_etw::enabled_provider& p, std::uint8_t level,
                              std::uint64_t keyword) {
@@ -137,6 +188,30 @@ std::optional<simulated_etw::enabled_provider> simulated_etw::enabled(std::u16st
 std::uint64_t simulated_etw::delivered() const {
   std::lock_guard lock(mutex_);
   return delivered_;
+}
+
+bool simulated_etw::wait_for_replay(std::chrono::milliseconds limit) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, limit, [this] {
+    return !consumers_.empty() && std::all_of(consumers_.begin(), consumers_.end(),
+                                              [](const auto& c) { return c->replayed; });
+  });
+}
+
+std::vector<simulated_etw::information_call> simulated_etw::information_calls() const {
+  std::lock_guard lock(mutex_);
+  return information_calls_;
+}
+
+std::vector<live::classic_event_id> simulated_etw::stack_events(std::u16string_view session) const {
+  std::lock_guard lock(mutex_);
+  auto s = find(session, 0);
+  return s ? s->stack_events : std::vector<live::classic_event_id>{};
+}
+
+std::uint32_t simulated_etw::profile_interval() const {
+  std::lock_guard lock(mutex_);
+  return profile_interval_;
 }
 
 std::shared_ptr<simulated_etw::session_state> simulated_etw::find(std::u16string_view name,
@@ -306,10 +381,45 @@ std::uint32_t simulated_etw::enable_trace(live::trace_handle session, const guid
   return w::success;
 }
 
-std::uint32_t simulated_etw::set_information(live::trace_handle session, std::uint32_t,
-                                             std::span<const std::byte>) {
+std::uint32_t simulated_etw::set_information(live::trace_handle session,
+                                             std::uint32_t information_class,
+                                             std::span<const std::byte> data) {
   std::lock_guard lock(mutex_);
-  return find({}, session) || session == 0 ? w::success : w::invalid_parameter;
+  const std::uint32_t status = set_information_locked(session, information_class, data);
+  information_calls_.push_back(
+      {session, information_class, std::vector<std::byte>(data.begin(), data.end()), status});
+  return status;
+}
+
+std::uint32_t simulated_etw::set_information_locked(live::trace_handle session,
+                                                    std::uint32_t information_class,
+                                                    std::span<const std::byte> data) {
+  if (!machine_.elevated) return w::access_denied;
+  if (information_class == live::trace_info_class::stack_tracing) {
+    // A running session's handle; CLASSIC_EVENT_IDs of 24 bytes, at most 256; each call
+    // replaces the list, an empty one ends stack walking (§6.1).
+    auto s = find({}, session);
+    if (!s) return w::invalid_parameter;  // [U] the code for a bad handle is not documented
+    if (data.size() % sizeof(live::classic_event_id) != 0) return w::bad_length;
+    const std::size_t count = data.size() / sizeof(live::classic_event_id);
+    if (count > live::max_stack_events) return w::invalid_parameter;  // [U]
+    // Kernel stacks exist only where kernel events do [U: the code is a guess].
+    if (!s->kernel_logger && !s->system_logger) return w::not_supported;
+    s->stack_events.resize(count);
+    std::memcpy(s->stack_events.data(), data.data(), data.size());
+    return w::success;
+  }
+  if (information_class == live::trace_info_class::sampled_profile_interval) {
+    // TRACE_PROFILE_INTERVAL, machine-wide: session handle 0 (§6.2).
+    if (session != 0) return w::invalid_parameter;  // [U] the SDK says 0, not what else does
+    if (data.size() != sizeof(live::trace_profile_interval)) return w::bad_length;
+    if (!machine_.profile_privilege) return w::privilege_not_held;  // [U] the code is a guess
+    live::trace_profile_interval interval;
+    std::memcpy(&interval, data.data(), sizeof interval);
+    if (interval.source == 0) profile_interval_ = interval.interval;
+    return w::success;
+  }
+  return w::not_supported;  // [U] the other classes are not simulated
 }
 
 std::uint32_t simulated_etw::query_all_traces(std::span<live::properties_block> blocks,
@@ -383,15 +493,23 @@ std::uint32_t simulated_etw::process_trace(live::trace_handle handle) {
     auto trace = etl::merged_reader::open(std::span(&capture, 1), diags);
     etl::record_view record;
     delivered_record delivery;
+    recent_events recent;
     while (trace.next(record)) {
       bool selected = false;
+      std::uint32_t enable_property = 0;
+      const bool stack_walk = is_stack_walk(record);
       {
         std::lock_guard lock(mutex_);
         if (ended()) break;
-        selected = selects(s, record);
+        // A stack comes with an event the session asked stacks for; the stack-key events of
+        // stack caching (TraceStackCachingInfo) are not simulated [U].
+        selected = stack_walk ? record.opcode() == stack_walk_stack &&
+                                    recent.wants_stack(record, s.stack_events)
+                              : selects(s, record, enable_property);
       }
       if (!selected) continue;
-      c->callback(delivery.deliver(record, trace.current_clock()), c->context);
+      if (etl::is_kernel_kind(record.kind()) && !stack_walk) recent.add(record);
+      c->callback(delivery.deliver(record, trace.current_clock(), enable_property), c->context);
       {
         std::lock_guard lock(mutex_);
         ++s.delivered;
@@ -402,6 +520,8 @@ std::uint32_t simulated_etw::process_trace(live::trace_handle handle) {
   }
   // Real time: ProcessTrace returns when the session stops or CloseTrace is called.
   std::unique_lock lock(mutex_);
+  c->replayed = true;
+  changed_.notify_all();
   changed_.wait(lock, ended);
   c->processing = false;
   consumers_.erase(std::find(consumers_.begin(), consumers_.end(), c));
@@ -425,8 +545,10 @@ std::uint32_t simulated_etw::close_trace(live::trace_handle handle) {
   return w::invalid_handle;
 }
 
-bool simulated_etw::selects(const session_state& s, const etl::record_view& r) const {
+bool simulated_etw::selects(const session_state& s, const etl::record_view& r,
+                            std::uint32_t& enable_property) const {
   using k = etl::header_kind;
+  enable_property = 0;
   switch (r.kind()) {
     case k::system32:
     case k::system64:
@@ -438,7 +560,7 @@ bool simulated_etw::selects(const session_state& s, const etl::record_view& r) c
       if (!s.kernel_logger && !s.system_logger) return false;
       const std::uint32_t flags = s.properties.enable_flags;
       if (r.group() == etl::kernel_group::config) return (flags & 0x10000000) == 0;
-      if (r.group() == etl::kernel_group::stackwalk) return true;  // [U] with any flag
+      if (r.group() == etl::kernel_group::stackwalk) return false;  // see process_trace
       const std::uint32_t flag = kernel_flag_of(r.group(), r.opcode());
       return flag != 0 && (flags & flag) != 0;
     }
@@ -457,6 +579,7 @@ bool simulated_etw::selects(const session_state& s, const etl::record_view& r) c
                                               r.process_id()) == p.process_ids.end()) {
         return false;
       }
+      enable_property = p.enable_property;
       return true;  // [U] executable names are not in the records: that filter passes all
     }
     default: {

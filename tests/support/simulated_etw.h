@@ -3,8 +3,10 @@
 // 8 kernel or system loggers, one NT Kernel Logger), EVENT_TRACE_PROPERTIES validation, the
 // providers each session enabled with their level, keywords, event-ID and PID filters, and
 // ProcessTrace delivering EVENT_RECORDs built from the records of a real capture — each to the
-// sessions whose providers (or kernel flags) select it, at full speed or paced. Behaviour the
-// documentation leaves open is chosen here and marked [U].
+// sessions whose providers (or kernel flags) select it, at full speed or paced, with only the
+// extended items (stacks, SIDs, session ids) and kernel stacks (StackWalk) the session asked
+// for — and TraceSetInformation's kernel stack list and profile interval, recorded for tests.
+// Behaviour the documentation leaves open is chosen here and marked [U].
 #pragma once
 
 #include <chrono>
@@ -29,6 +31,7 @@ class simulated_etw final : public live::etw_api {
     bool elevated = true;           // false: an unelevated prompt
     std::size_t max_sessions = 64;  // EtwMaxLoggers
     std::uint32_t processors = 4;   // for MinimumBuffers
+    bool profile_privilege = true;  // false: SeSystemProfilePrivilege cannot be enabled
   };
 
   simulated_etw();
@@ -62,6 +65,23 @@ class simulated_etw final : public live::etw_api {
   std::optional<enabled_provider> enabled(std::u16string_view session, const guid& provider) const;
   /// Events delivered to consumers, over all sessions.
   std::uint64_t delivered() const;
+  /// Waits until a consumer processes and every consumer has been given the whole capture
+  /// (ProcessTrace then waits for the session to stop). False if that took longer than
+  /// `limit`, which only a broken consumer makes happen.
+  bool wait_for_replay(std::chrono::milliseconds limit = std::chrono::seconds(60)) const;
+
+  /// One TraceSetInformation call, as made.
+  struct information_call {
+    live::trace_handle session = 0;
+    std::uint32_t information_class = 0;
+    std::vector<std::byte> data;
+    std::uint32_t status = 0;  // what it returned
+  };
+  std::vector<information_call> information_calls() const;
+  /// The kernel events a session collects stacks for (TraceStackTracingInfo).
+  std::vector<live::classic_event_id> stack_events(std::u16string_view session) const;
+  /// The machine's sampling interval (100 ns); Windows' default is 1 ms [U].
+  std::uint32_t profile_interval() const;
 
   // --- etw_api -------------------------------------------------------------------------------
   std::uint32_t start_trace(live::trace_handle& handle, std::u16string_view name,
@@ -90,6 +110,7 @@ class simulated_etw final : public live::etw_api {
     bool system_logger = false;
     bool stopped = false;
     std::map<guid, enabled_provider> providers;
+    std::vector<live::classic_event_id> stack_events;
     std::uint64_t delivered = 0;
   };
   struct consumer_state {
@@ -99,24 +120,31 @@ class simulated_etw final : public live::etw_api {
     void* context = nullptr;
     bool processing = false;
     bool closed = false;
+    bool replayed = false;  // the whole capture went past
   };
 
   std::shared_ptr<session_state> find(std::u16string_view name, live::trace_handle handle) const;
-  // Whether the session's providers (or kernel flags) select this record (§5.1, §4.3).
-  bool selects(const session_state& s, const etl::record_view& r) const;
+  // Whether the session's providers (or kernel flags) select this record (§5.1, §4.3), and
+  // the enable properties of the provider that did (which extended items it gets).
+  bool selects(const session_state& s, const etl::record_view& r,
+               std::uint32_t& enable_property) const;
+  std::uint32_t set_information_locked(live::trace_handle session, std::uint32_t information_class,
+                                       std::span<const std::byte> data);
   void write_back(const session_state& s, live::trace_properties& properties) const;
 
   machine machine_;
   std::filesystem::path capture_;
   std::chrono::microseconds pace_{0};
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  mutable std::condition_variable changed_;
   std::vector<std::shared_ptr<session_state>> sessions_;
   std::vector<std::shared_ptr<consumer_state>> consumers_;
   live::trace_handle next_handle_ = 0x1000;
   std::uint64_t delivered_ = 0;
   std::uint32_t events_lost_ = 0;
   std::uint32_t real_time_buffers_lost_ = 0;
+  std::vector<information_call> information_calls_;
+  std::uint32_t profile_interval_ = 10000;
 };
 
 }  // namespace etwcat::testing
