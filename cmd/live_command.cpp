@@ -236,7 +236,10 @@ int run_live(const live_options& given, live::etw_api* etw) {
     // A second Ctrl-C ends the process at once; the session must not outlive it.
     set_last_words([etw, name] { (void)live::session::stop_by_name(*etw, name); });
   }
-  auto opened = live::consumer::open(*etw, name, std::size_t{o.queue_mb} << 20);
+  live::consumer_options consumer_options;
+  consumer_options.queue_bytes = std::size_t{o.queue_mb} << 20;
+  consumer_options.process_ids = o.session.pids;  // a config's PIDs are per provider: ETW's
+  auto opened = live::consumer::open(*etw, name, consumer_options);
   if (!opened) {
     fmt::print(stderr, "etwcat live: {}\n", opened.failure().message);
     (void)output.value().finish(false);
@@ -286,6 +289,7 @@ int run_live(const live_options& given, live::etw_api* etw) {
     loss.session = name;
     loss.delivered = counted.delivered;
     loss.written = done.events_written;
+    loss.filtered = counted.filtered;
     loss.dropped_by_queue = counted.dropped;
     loss.too_large = counted.too_large;
     loss.lost_event_notices = counted.lost_event_notices;

@@ -29,9 +29,14 @@ void add_session_arguments(CLI::App* sub, session_arguments& a, bool name_option
                   "Kernel event groups (Process, Thread, ImageLoad, FileIo, DiskIo, Registry, "
                   "Network, …) in a session of their own name, beside any -p providers")
       ->type_name("GROUPS");
-  sub->add_flag("--stack", a.stack, "Call stacks with every event of the -p providers");
+  sub->add_flag("--stack", a.stack,
+                "Call stacks: with every event of the -p providers, and with the kernel events "
+                "worth one (process and thread start, image load, file and disk I/O, registry, "
+                "network, context switch, CPU sample)");
   sub->add_option("--pid", a.pids,
-                  "Only events of this process ID from the -p providers; repeatable, at most 8")
+                  "Only events of these processes: ETW filters the -p providers (up to 8 IDs), "
+                  "etwcat the rest before queueing (a kernel event belongs to the process it "
+                  "names; a CPU sample to its thread's); repeatable")
       ->type_name("PID")
       ->allow_extra_args(false);
   sub->add_option("--exe", a.executable,
@@ -93,25 +98,27 @@ result<live::session_config> load_config(const session_arguments& a) {
 live::session_options session_options_of(const session_arguments& a) {
   live::session_options o;
   o.name = a.name;
-  if (a.pids.size() > 8) {
-    throw usage_error("--pid: ETW filters a provider by at most 8 process IDs");
-  }
   for (const std::string& text : a.providers) {
     live::provider_options p;
     p.provider = provider::parse_provider(text);
-    p.process_ids = a.pids;
+    // ETW's own PID filter takes 8; beyond that etwcat's filter (consumer) does it alone.
+    if (a.pids.size() <= 8) p.process_ids = a.pids;
     p.executable = a.executable;
     p.stack_trace = a.stack;
     p.sid = a.sid;
     p.terminal_session_id = a.sid;
     o.providers.push_back(std::move(p));
   }
-  if ((!a.pids.empty() || !a.executable.empty()) && a.providers.empty()) {
-    throw usage_error(
-        "--pid and --exe filter the -p providers (ETW cannot filter kernel events by process)");
+  if (!a.executable.empty() && a.providers.empty()) {
+    throw usage_error("--exe filters the -p providers (ETW filters no kernel event by its image)");
   }
   if (!a.kernel.empty()) o.kernel_flags |= provider::parse_kernel_flags(a.kernel);
   if (!a.system.empty()) o.kernel_flags |= provider::parse_system_providers(a.system);
+  // Stacks for kernel events: those of the chosen groups worth a stack (TraceStackTracingInfo).
+  if (a.stack && o.kernel_flags != 0) o.stack_events = live::kernel_stack_events(o.kernel_flags);
+  // --pid over kernel events: Thread events tell which process a CPU sample or a thread's event
+  // belongs to.
+  if (!a.pids.empty() && (o.kernel_flags & 0x01000000) != 0) o.kernel_flags |= 0x00000002;
   // Kernel events beside user providers, as groups, or under a name of the user's: a system
   // logger (Windows 8+). Kernel flags alone: the NT Kernel Logger, as logman and xperf use it.
   o.system_logger =

@@ -21,8 +21,8 @@ struct session_arguments {
   std::vector<std::string> providers;  // -p SPEC, repeatable
   std::string kernel;                  // --kernel process,thread,…: NT Kernel Logger flags
   std::string system;                  // --system Process,FileIo,…: kernel groups
-  bool stack = false;                  // --stack
-  std::vector<std::uint32_t> pids;     // --pid, repeatable, at most 8
+  bool stack = false;                  // --stack: providers' events and kernel events
+  std::vector<std::uint32_t> pids;     // --pid, repeatable: ETW's filter (<= 8) and etwcat's
   std::string executable;              // --exe
   bool sid = false;                    // --sid
   std::uint32_t buffer_size_kb = 64;

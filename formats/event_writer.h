@@ -57,6 +57,7 @@ struct session_loss {
   std::string session;
   std::uint64_t delivered = 0;               // events ETW handed to etwcat
   std::uint64_t written = 0;                 // of them, written (a limit may end a run early)
+  std::uint64_t filtered = 0;                // of them, not of the processes asked for (--pid)
   std::uint64_t events_lost = 0;             // EventsLost
   std::uint64_t real_time_buffers_lost = 0;  // RealTimeBuffersLost
   std::uint64_t log_buffers_lost = 0;        // LogBuffersLost
