@@ -244,6 +244,10 @@ class etw_api {
   virtual std::uint32_t process_trace(trace_handle handle) = 0;
   /// CloseTrace: ctx_close_pending when process_trace() is still draining (that is success).
   virtual std::uint32_t close_trace(trace_handle handle) = 0;
+
+  /// Whether kernel event groups can be enabled as system providers (EnableTraceEx2 on a
+  /// system logger): Windows 11 and Server 2022 (build 20348) and later (docs/etw-api.md §4.4).
+  virtual bool has_system_providers() const = 0;
 };
 
 /// The machine's ETW (advapi32), or nullptr where there is none (not Windows).

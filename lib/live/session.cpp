@@ -4,11 +4,13 @@
 // (§4).
 #include "lib/live/session.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
 #include "lib/base/unicode.h"
 #include "lib/etl/kernel_groups.h"
+#include "lib/provider/system_providers.h"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -282,6 +284,36 @@ result<void> enable(etw_api& etw, trace_handle handle, const std::string& sessio
   return {};
 }
 
+// The kernel flags that whole system-provider groups cover (docs/etw-api.md §4.4).
+std::uint32_t system_provider_flags(std::uint32_t kernel_flags) {
+  std::uint32_t covered = 0;
+  for (const auto& group : provider::system_providers()) {
+    if ((kernel_flags & group.kernel_flags) == group.kernel_flags) covered |= group.kernel_flags;
+  }
+  return covered;
+}
+
+// The system providers, with their keywords, that stand for those flags: one EnableTraceEx2
+// each (groups of one provider share it: Process, Thread and ImageLoad are SystemProcess).
+std::vector<provider_options> system_provider_enables(std::uint32_t kernel_flags) {
+  std::vector<provider_options> enables;
+  for (const auto& group : provider::system_providers()) {
+    if ((kernel_flags & group.kernel_flags) != group.kernel_flags) continue;
+    auto same = std::find_if(enables.begin(), enables.end(), [&](const provider_options& e) {
+      return e.provider.id == group.system_provider_guid;
+    });
+    if (same == enables.end()) {
+      provider_options e;
+      e.provider.name = "the system provider of " + std::string(group.name);
+      e.provider.id = group.system_provider_guid;
+      e.provider.match_any_keyword = 0;
+      same = enables.insert(enables.end(), e);
+    }
+    same->provider.match_any_keyword |= group.keywords;
+  }
+  return enables;
+}
+
 }  // namespace
 
 bool live_tracing_supported() noexcept { return system_etw() != nullptr; }
@@ -342,7 +374,11 @@ result<session> session::start(etw_api& etw, const session_options& o) {
     mode |= log_file_mode::independent_session;
     if (o.system_logger) {
       mode |= log_file_mode::system_logger;
-      p.enable_flags = o.kernel_flags;
+      // Windows 11: the groups that have a system provider are enabled as providers below;
+      // the flags no system provider covers stay EnableFlags, which every Windows takes.
+      p.enable_flags = etw.has_system_providers()
+                           ? o.kernel_flags & ~system_provider_flags(o.kernel_flags)
+                           : o.kernel_flags;
     }
   }
   p.log_file_mode = mode;
@@ -357,6 +393,14 @@ result<session> session::start(etw_api& etw, const session_options& o) {
   if (auto configured = configure(etw, handle, name, o); !configured) {
     (void)started.stop();
     return configured.failure();
+  }
+  if (o.system_logger && etw.has_system_providers()) {
+    for (const provider_options& group : system_provider_enables(o.kernel_flags)) {
+      if (auto enabled = enable(etw, handle, name, group); !enabled) {
+        (void)started.stop();
+        return enabled.failure();
+      }
+    }
   }
   for (const provider_options& provider : o.providers) {
     if (auto enabled = enable(etw, handle, name, provider); !enabled) {

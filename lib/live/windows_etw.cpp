@@ -188,6 +188,24 @@ class windows_etw final : public etw_api {
     return h;
   }
 
+  bool has_system_providers() const override {
+    // RtlGetVersion tells the true build (GetVersionEx lies to unmanifested programs).
+    using get_version = LONG(WINAPI*)(OSVERSIONINFOW*);
+    static const bool has = [] {
+      const HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+      if (ntdll == nullptr) return false;
+      // Through void(*)(), which matches every function type (no -Wcast-function-type).
+      const auto rtl_get_version = reinterpret_cast<get_version>(
+          reinterpret_cast<void (*)()>(GetProcAddress(ntdll, "RtlGetVersion")));
+      OSVERSIONINFOW version{};
+      version.dwOSVersionInfoSize = sizeof version;
+      if (rtl_get_version == nullptr || rtl_get_version(&version) != 0) return false;
+      return version.dwMajorVersion > 10 ||
+             (version.dwMajorVersion == 10 && version.dwBuildNumber >= 20348);
+    }();
+    return has;
+  }
+
   std::uint32_t process_trace(trace_handle handle) override {
     TRACEHANDLE h = handle;
     return ProcessTrace(&h, 1, nullptr, nullptr);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "cmd/command_line.h"
@@ -589,5 +590,49 @@ TEST_SUITE("corpus") {
     CHECK(lines.size() > 1000);
     CHECK(err.text().find(" written (") != std::string::npos);
     CHECK(err.text().ends_with(" of other processes left out), none lost\n"));
+  }
+}
+
+TEST_SUITE("corpus") {
+  TEST_CASE("live --system: kernel flags before Windows 11, system providers on it, same events") {
+    ETWCAT_REQUIRE_CORPUS();
+    const auto capture = testing::corpus_file("perfview/diaghub/diaghub.kernel.1.etl");
+    scratch_folder folder;
+    const guid system_process_provider = *guid::parse("{151F55DC-467D-471F-83B5-5F889D46FF66}");
+    // Runs `live --system Process,ImageLoad` on a machine until the replay is over.
+    auto run_on = [&](simulated_etw& etw, const std::string& file) {
+      etw.feed(capture);
+      const auto out = folder.path() / file;
+      captured_stderr err;
+      int code = -1;
+      std::thread run([&] {
+        code = etwcat_run({"live", "--system", "Process,ImageLoad", "--kernel", "proccntr",
+                           "--name", "groups", "-o", out.string()},
+                          &etw);
+      });
+      REQUIRE(etw.wait_for_replay());
+      const auto p = etw.properties(u"groups");
+      const auto process_provider = etw.enabled(u"groups", system_process_provider);
+      cmd::request_interruption();
+      run.join();
+      cmd::reset_interruption();
+      CHECK(code == 0);
+      REQUIRE(p.has_value());
+      CHECK((p->log_file_mode & live::log_file_mode::system_logger) != 0);
+      return std::make_tuple(p->enable_flags, process_provider, lines_of(file_text(out)));
+    };
+    simulated_etw windows10;
+    const auto [flags10, provider10, lines10] = run_on(windows10, "10.jsonl");
+    CHECK(flags10 == (0x1 | 0x4 | 0x8));
+    CHECK_FALSE(provider10.has_value());
+
+    simulated_etw windows11(simulated_etw::machine{.system_providers = true});
+    const auto [flags11, provider11, lines11] = run_on(windows11, "11.jsonl");
+    // Process and ImageLoad through SystemProcessProvider; the counters have no system provider.
+    CHECK(flags11 == 0x8);
+    REQUIRE(provider11.has_value());
+    CHECK(provider11->match_any == (0x1 | 0x1000));
+    CHECK(lines11 == lines10);
+    CHECK(count_containing(lines10, R"("EventName":"Process/Start")") == 18);
   }
 }

@@ -11,6 +11,7 @@
 
 #include "lib/etl/kernel_groups.h"
 #include "lib/etl/merged_reader.h"
+#include "lib/provider/system_providers.h"
 #include "tests/support/delivered_record.h"
 
 namespace etwcat::testing {
@@ -558,7 +559,17 @@ bool simulated_etw::selects(const session_state& s, const etl::record_view& r,
     case k::perfinfo64: {
       if (r.group() == etl::kernel_group::header) return true;  // the synthetic header event
       if (!s.kernel_logger && !s.system_logger) return false;
-      const std::uint32_t flags = s.properties.enable_flags;
+      std::uint32_t flags = s.properties.enable_flags;
+      // Windows 11: a system provider enabled on a system logger turns on its groups (§4.4).
+      if (s.system_logger && machine_.system_providers) {
+        for (const auto& group : provider::system_providers()) {
+          auto it = s.providers.find(group.system_provider_guid);
+          if (it != s.providers.end() &&
+              (it->second.match_any & group.keywords) == group.keywords) {
+            flags |= group.kernel_flags;
+          }
+        }
+      }
       if (r.group() == etl::kernel_group::config) return (flags & 0x10000000) == 0;
       if (r.group() == etl::kernel_group::stackwalk) return false;  // see process_trace
       const std::uint32_t flag = kernel_flag_of(r.group(), r.opcode());

@@ -32,6 +32,7 @@ class simulated_etw final : public live::etw_api {
     std::size_t max_sessions = 64;  // EtwMaxLoggers
     std::uint32_t processors = 4;   // for MinimumBuffers
     bool profile_privilege = true;  // false: SeSystemProfilePrivilege cannot be enabled
+    bool system_providers = false;  // true: Windows 11, kernel groups as system providers
   };
 
   simulated_etw();
@@ -97,6 +98,7 @@ class simulated_etw final : public live::etw_api {
   std::uint32_t query_all_traces(std::span<live::properties_block> blocks,
                                  std::uint32_t& count) override;
   live::trace_handle open_trace(const live::trace_source& source, std::uint32_t& status) override;
+  bool has_system_providers() const override { return machine_.system_providers; }
   std::uint32_t process_trace(live::trace_handle handle) override;
   std::uint32_t close_trace(live::trace_handle handle) override;
 
