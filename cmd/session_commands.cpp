@@ -191,6 +191,11 @@ int run_sessions(const sessions_options& o, live::etw_api* etw) {
     return exit_usage_or_system_error;
   }
   std::vector<live::session_statistics> sessions = std::move(listed.value());
+  // Which providers each session enabled: worth knowing, not worth failing for.
+  if (auto found = live::session::find_providers(*etw, sessions); !found) {
+    fmt::print(stderr, "etwcat sessions: {} (listed without their providers)\n",
+               found.failure().message);
+  }
   if (!o.name.empty()) {
     std::erase_if(sessions, [&](const live::session_statistics& s) {
       return !equals_ignoring_case(s.name, o.name);
@@ -200,7 +205,10 @@ int run_sessions(const sessions_options& o, live::etw_api* etw) {
       return exit_usage_or_system_error;
     }
   }
-  return write_stdout(o.format == "jsonl" ? as_jsonl(sessions) : formats::sessions_table(sessions));
+  if (o.format == "jsonl") return write_stdout(as_jsonl(sessions));
+  // One session asked for: all that is known of it, its providers included.
+  return write_stdout(o.name.empty() ? formats::sessions_table(sessions)
+                                     : formats::session_details(sessions.front()));
 }
 
 }  // namespace etwcat::cmd

@@ -57,18 +57,25 @@ std::string sessions_table(std::span<const live::session_statistics> sessions) {
 }
 
 std::string session_details(const live::session_statistics& s) {
+  std::string providers;
+  for (const auto& p : s.providers) {
+    providers += fmt::format("provider:               {} {} level {} keywords 0x{:X}/0x{:X}\n",
+                             p.id.to_string(), p.name.empty() ? "-" : p.name, p.level,
+                             p.match_any_keyword, p.match_all_keyword);
+  }
   return fmt::format(
-      "session:                {}\n"
-      "log file:               {}\n"
-      "mode:                   {}\n"
-      "buffers:                {} of {} KB\n"
-      "buffers written:        {}\n"
-      "events lost:            {}\n"
-      "log buffers lost:       {}\n"
-      "real-time buffers lost: {}\n",
-      s.name, s.log_file.empty() ? "-" : s.log_file, mode_text(s.log_file_mode), s.buffers,
-      s.buffer_size_kb, s.buffers_written, s.events_lost, s.log_buffers_lost,
-      s.real_time_buffers_lost);
+             "session:                {}\n"
+             "log file:               {}\n"
+             "mode:                   {}\n"
+             "buffers:                {} of {} KB\n"
+             "buffers written:        {}\n"
+             "events lost:            {}\n"
+             "log buffers lost:       {}\n"
+             "real-time buffers lost: {}\n",
+             s.name, s.log_file.empty() ? "-" : s.log_file, mode_text(s.log_file_mode), s.buffers,
+             s.buffer_size_kb, s.buffers_written, s.events_lost, s.log_buffers_lost,
+             s.real_time_buffers_lost) +
+         providers;
 }
 
 void append_session_json(std::string& out, const live::session_statistics& s) {
@@ -90,6 +97,26 @@ void append_session_json(std::string& out, const live::session_statistics& s) {
       "\"LogBuffersLost\":{},\"RealTimeBuffersLost\":{}}}",
       s.buffer_size_kb, s.buffers, s.buffers_written, s.events_lost, s.log_buffers_lost,
       s.real_time_buffers_lost);
+  if (s.providers.empty()) return;
+  out.pop_back();  // the object's '}': Providers follow
+  out += ",\"Providers\":[";
+  for (std::size_t i = 0; i < s.providers.size(); ++i) {
+    const auto& p = s.providers[i];
+    if (i != 0) out.push_back(',');
+    out += "{";
+    if (!p.name.empty()) {
+      out += "\"Name\":";
+      append_json_string(out, p.name);
+      out.push_back(',');
+    }
+    out +=
+        fmt::format("\"Guid\":\"{}\",\"Level\":{},\"MatchAnyKeyword\":", p.id.to_string(), p.level);
+    append_json_string(out, fmt::format("0x{:X}", p.match_any_keyword));
+    out += ",\"MatchAllKeyword\":";
+    append_json_string(out, fmt::format("0x{:X}", p.match_all_keyword));
+    out.push_back('}');
+  }
+  out += "]}";
 }
 
 }  // namespace etwcat::formats

@@ -23,6 +23,7 @@ constexpr std::uint32_t invalid_function = 1;
 constexpr std::uint32_t access_denied = 5;
 constexpr std::uint32_t invalid_handle = 6;
 constexpr std::uint32_t bad_length = 24;
+constexpr std::uint32_t insufficient_buffer = 122;
 constexpr std::uint32_t not_supported = 50;
 constexpr std::uint32_t invalid_parameter = 87;
 constexpr std::uint32_t disk_full = 112;
@@ -173,6 +174,42 @@ struct trace_profile_interval {
 };
 static_assert(sizeof(trace_profile_interval) == 8);
 
+/// EnumerateTraceGuidsEx classes: the registered providers (GUID[]), and who enabled one.
+namespace guid_query {
+constexpr std::uint32_t list = 0;  // TraceGuidQueryList: out GUID[]
+constexpr std::uint32_t info = 1;  // TraceGuidQueryInfo: in GUID, out trace_guid_info …
+}  // namespace guid_query
+
+/// TRACE_GUID_INFO, then `instance_count` provider_instance_info blocks, each followed by its
+/// `enable_count` trace_enable_info records and found at the previous one's `next_offset`.
+struct trace_guid_info {
+  std::uint32_t instance_count;
+  std::uint32_t reserved;
+};
+static_assert(sizeof(trace_guid_info) == 8);
+
+/// TRACE_PROVIDER_INSTANCE_INFO: one registration of the provider (a process).
+struct provider_instance_info {
+  std::uint32_t next_offset;  // from this block to the next; 0 for the last
+  std::uint32_t enable_count;
+  std::uint32_t pid;
+  std::uint32_t flags;
+};
+static_assert(sizeof(provider_instance_info) == 16);
+
+/// TRACE_ENABLE_INFO: one session that enabled the provider.
+struct trace_enable_info {
+  std::uint32_t is_enabled;
+  std::uint8_t level;
+  std::uint8_t reserved1;
+  std::uint16_t logger_id;  // the session: its handle's LoggerId (QueryAllTraces' Wnode)
+  std::uint32_t enable_property;
+  std::uint32_t reserved2;
+  std::uint64_t match_any_keyword;
+  std::uint64_t match_all_keyword;
+};
+static_assert(sizeof(trace_enable_info) == 32);
+
 /// The callback a consumer gets each event through, on the thread that called process_trace.
 /// `record` and all it points to are valid only during the call.
 using event_record_callback = void (*)(const event_record& record, void* context);
@@ -244,6 +281,13 @@ class etw_api {
   virtual std::uint32_t process_trace(trace_handle handle) = 0;
   /// CloseTrace: ctx_close_pending when process_trace() is still draining (that is success).
   virtual std::uint32_t close_trace(trace_handle handle) = 0;
+
+  /// EnumerateTraceGuidsEx: fills `out`, sets `returned` to the bytes written or needed
+  /// (more_data / insufficient_buffer when `out` is too small).
+  virtual std::uint32_t enumerate_trace_guids(std::uint32_t query_class,
+                                              std::span<const std::byte> in,
+                                              std::span<std::byte> out,
+                                              std::uint32_t& returned) = 0;
 
   /// Whether kernel event groups can be enabled as system providers (EnableTraceEx2 on a
   /// system logger): Windows 11 and Server 2022 (build 20348) and later (docs/etw-api.md §4.4).

@@ -10,6 +10,7 @@
 
 #include "lib/base/unicode.h"
 #include "lib/etl/kernel_groups.h"
+#include "lib/provider/known_providers.h"
 #include "lib/provider/system_providers.h"
 
 #ifdef _WIN32
@@ -141,6 +142,7 @@ session_statistics statistics_of(const properties_block& block) {
   const trace_properties& p = block.get();
   session_statistics s;
   s.name = utf8(block.logger_name());
+  s.logger_id = static_cast<std::uint16_t>(p.wnode.historical_context & 0xFFFF);
   s.log_file = utf8(block.log_file_name());
   s.log_file_mode = p.log_file_mode;
   s.buffer_size_kb = p.buffer_size;
@@ -438,6 +440,77 @@ result<std::vector<session_statistics>> session::list(etw_api& etw) {
     sessions.push_back(statistics_of(blocks[i]));
   }
   return sessions;
+}
+
+namespace {
+
+// EnumerateTraceGuidsEx into `out`, grown as it asks (within reason: 16 MB).
+std::uint32_t enumerate(etw_api& etw, std::uint32_t query_class, std::span<const std::byte> in,
+                        std::vector<std::byte>& out, std::uint32_t& returned) {
+  std::uint32_t status = etw.enumerate_trace_guids(query_class, in, out, returned);
+  for (int tries = 0; (status == win32::more_data || status == win32::insufficient_buffer) &&
+                      tries < 4 && returned > out.size() && returned <= (16u << 20);
+       ++tries) {
+    out.resize(returned);
+    status = etw.enumerate_trace_guids(query_class, in, out, returned);
+  }
+  return status;
+}
+
+template <class T>
+bool read_at(std::span<const std::byte> bytes, std::size_t at, T& value) {
+  if (at > bytes.size() || bytes.size() - at < sizeof(T)) return false;
+  std::memcpy(&value, bytes.data() + at, sizeof(T));
+  return true;
+}
+
+}  // namespace
+
+result<void> session::find_providers(etw_api& etw, std::vector<session_statistics>& sessions) {
+  std::vector<std::byte> ids(256 * sizeof(guid));
+  std::uint32_t returned = 0;
+  const std::uint32_t status = enumerate(etw, guid_query::list, {}, ids, returned);
+  if (status != win32::success) return failure("listing", "the registered providers", status);
+  const std::size_t count = std::min<std::size_t>(returned, ids.size()) / sizeof(guid);
+  std::vector<std::byte> info(4096);
+  for (std::size_t i = 0; i < count; ++i) {
+    guid id;
+    std::memcpy(&id, ids.data() + i * sizeof(guid), sizeof id);
+    const std::span<const std::byte> in(ids.data() + i * sizeof(guid), sizeof(guid));
+    if (enumerate(etw, guid_query::info, in, info, returned) != win32::success) continue;
+    const std::span<const std::byte> bytes(info.data(),
+                                           std::min<std::size_t>(returned, info.size()));
+    trace_guid_info head{};
+    if (!read_at(bytes, 0, head)) continue;
+    std::size_t at = sizeof head;
+    for (std::uint32_t n = 0; n < head.instance_count; ++n) {
+      provider_instance_info instance{};
+      if (!read_at(bytes, at, instance)) break;
+      for (std::uint32_t e = 0; e < instance.enable_count; ++e) {
+        trace_enable_info enabled{};
+        if (!read_at(bytes, at + sizeof instance + e * sizeof enabled, enabled)) break;
+        if (enabled.is_enabled == 0) continue;
+        for (session_statistics& s : sessions) {
+          if (s.logger_id != enabled.logger_id) continue;
+          // Several processes register one provider: the session lists it once.
+          const bool listed = std::any_of(s.providers.begin(), s.providers.end(),
+                                          [&](const session_provider& p) { return p.id == id; });
+          if (listed) continue;
+          session_provider p;
+          p.id = id;
+          if (const auto* known = provider::find_known_provider(id)) p.name = known->name;
+          p.level = enabled.level;
+          p.match_any_keyword = enabled.match_any_keyword;
+          p.match_all_keyword = enabled.match_all_keyword;
+          p.enable_property = enabled.enable_property;
+          s.providers.push_back(std::move(p));
+        }
+      }
+      if (instance.next_offset == 0) break;
+      at += instance.next_offset;
+    }
+  }
+  return {};
 }
 
 result<session_statistics> session::stop() {

@@ -76,8 +76,19 @@ struct session_options {
 std::vector<classic_event_id> kernel_stack_events(std::uint32_t kernel_flags);
 
 /// What ControlTrace says of a session (at QUERY or STOP).
+/// A provider a running session has enabled (EnumerateTraceGuidsEx).
+struct session_provider {
+  guid id;
+  std::string name;  // from the built-in table; empty when it does not know the GUID
+  std::uint8_t level = 0;
+  std::uint64_t match_any_keyword = 0;
+  std::uint64_t match_all_keyword = 0;
+  std::uint32_t enable_property = 0;
+};
+
 struct session_statistics {
   std::string name;
+  std::uint16_t logger_id = 0;  // Wnode.HistoricalContext: how ETW numbers the session
   std::string log_file;
   std::uint32_t log_file_mode = 0;
   std::uint32_t buffer_size_kb = 0;
@@ -86,6 +97,7 @@ struct session_statistics {
   std::uint32_t events_lost = 0;
   std::uint32_t log_buffers_lost = 0;
   std::uint32_t real_time_buffers_lost = 0;
+  std::vector<session_provider> providers;  // filled by session::find_providers
 };
 
 /// The session's name as ETW knows it: the NT Kernel Logger for kernel flags without
@@ -103,6 +115,10 @@ class session {
   static result<session_statistics> stop_by_name(etw_api& etw, const std::string& name);
   /// The running sessions (QueryAllTraces).
   static result<std::vector<session_statistics>> list(etw_api& etw);
+  /// Fills each session's providers: every registered provider is asked which sessions enabled
+  /// it (EnumerateTraceGuidsEx). Kernel flags are not providers: they stay in log_file_mode's
+  /// session. A provider that goes away meanwhile is skipped.
+  static result<void> find_providers(etw_api& etw, std::vector<session_statistics>& sessions);
 
   session(session&& other) noexcept;
   session& operator=(session&& other) noexcept;

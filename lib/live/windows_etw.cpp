@@ -18,6 +18,13 @@ namespace etwcat::live {
 
 // The portable layouts are the SDK's (docs/etw-api.md §3.1, §5.2, §5.3, §7.6).
 static_assert(sizeof(event_header) == sizeof(EVENT_HEADER));
+static_assert(sizeof(trace_guid_info) == sizeof(TRACE_GUID_INFO));
+static_assert(sizeof(provider_instance_info) == sizeof(TRACE_PROVIDER_INSTANCE_INFO));
+static_assert(sizeof(trace_enable_info) == sizeof(TRACE_ENABLE_INFO));
+static_assert(offsetof(trace_enable_info, logger_id) == offsetof(TRACE_ENABLE_INFO, LoggerId));
+static_assert(offsetof(trace_enable_info, match_any_keyword) ==
+              offsetof(TRACE_ENABLE_INFO, MatchAnyKeyword));
+static_assert(guid_query::info == TraceGuidQueryInfo && guid_query::list == TraceGuidQueryList);
 static_assert(offsetof(event_header, timestamp) == offsetof(EVENT_HEADER, TimeStamp));
 static_assert(offsetof(event_header, provider_id) == offsetof(EVENT_HEADER, ProviderId));
 static_assert(offsetof(event_header, descriptor) == offsetof(EVENT_HEADER, EventDescriptor));
@@ -186,6 +193,17 @@ class windows_etw final : public etw_api {
     std::lock_guard lock(mutex_);
     contexts_[h] = std::move(context);
     return h;
+  }
+
+  std::uint32_t enumerate_trace_guids(std::uint32_t query_class, std::span<const std::byte> in,
+                                      std::span<std::byte> out, std::uint32_t& returned) override {
+    ULONG length = 0;
+    const ULONG status = EnumerateTraceGuidsEx(
+        static_cast<TRACE_QUERY_INFO_CLASS>(query_class),
+        in.empty() ? nullptr : const_cast<std::byte*>(in.data()), static_cast<ULONG>(in.size()),
+        out.empty() ? nullptr : out.data(), static_cast<ULONG>(out.size()), &length);
+    returned = length;
+    return status;
   }
 
   bool has_system_providers() const override {

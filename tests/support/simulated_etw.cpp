@@ -529,6 +529,57 @@ std::uint32_t simulated_etw::process_trace(live::trace_handle handle) {
   return w::success;  // [U] the code after CloseTrace is not documented
 }
 
+// The registered providers are those some session enabled [U: Windows lists every provider that
+// registered, enabled or not]; each is one registration (a process, PID 0 here) with one
+// TRACE_ENABLE_INFO per session.
+std::uint32_t simulated_etw::enumerate_trace_guids(std::uint32_t query_class,
+                                                   std::span<const std::byte> in,
+                                                   std::span<std::byte> out,
+                                                   std::uint32_t& returned) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::byte> answer;
+  auto append = [&answer](const auto& value) {
+    const auto* p = reinterpret_cast<const std::byte*>(&value);
+    answer.insert(answer.end(), p, p + sizeof value);
+  };
+  if (query_class == live::guid_query::list) {
+    std::vector<guid> ids;
+    for (const auto& s : sessions_) {
+      for (const auto& [id, enabled] : s->providers) {
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      }
+    }
+    for (const guid& id : ids) append(id);
+  } else if (query_class == live::guid_query::info) {
+    if (in.size() != sizeof(guid)) return w::invalid_parameter;
+    guid id;
+    std::memcpy(&id, in.data(), sizeof id);
+    std::vector<live::trace_enable_info> enables;
+    for (const auto& s : sessions_) {
+      auto it = s->providers.find(id);
+      if (it == s->providers.end()) continue;
+      live::trace_enable_info e{};
+      e.is_enabled = 1;
+      e.level = it->second.level;
+      e.logger_id = static_cast<std::uint16_t>(s->handle & 0xFFFF);
+      e.enable_property = it->second.enable_property;
+      e.match_any_keyword = it->second.match_any;
+      e.match_all_keyword = it->second.match_all;
+      enables.push_back(e);
+    }
+    if (enables.empty()) return w::wmi_instance_not_found;  // [U] not registered
+    append(live::trace_guid_info{1, 0});
+    append(live::provider_instance_info{0, static_cast<std::uint32_t>(enables.size()), 0, 0});
+    for (const auto& e : enables) append(e);
+  } else {
+    return w::invalid_parameter;
+  }
+  returned = static_cast<std::uint32_t>(answer.size());
+  if (answer.size() > out.size()) return w::insufficient_buffer;
+  if (!answer.empty()) std::memcpy(out.data(), answer.data(), answer.size());
+  return w::success;
+}
+
 void simulated_etw::simulate_loss(std::uint32_t events_lost, std::uint32_t real_time_buffers_lost) {
   std::lock_guard lock(mutex_);
   events_lost_ = events_lost;

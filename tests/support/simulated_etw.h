@@ -99,6 +99,8 @@ class simulated_etw final : public live::etw_api {
                                  std::uint32_t& count) override;
   live::trace_handle open_trace(const live::trace_source& source, std::uint32_t& status) override;
   bool has_system_providers() const override { return machine_.system_providers; }
+  std::uint32_t enumerate_trace_guids(std::uint32_t query_class, std::span<const std::byte> in,
+                                      std::span<std::byte> out, std::uint32_t& returned) override;
   std::uint32_t process_trace(live::trace_handle handle) override;
   std::uint32_t close_trace(live::trace_handle handle) override;
 
