@@ -33,7 +33,9 @@ constexpr system_provider table[] = {
     {"Process", 0x00000001, process_provider, 0x1, "process start/end"},
     {"Thread", 0x00000002, process_provider, 0x800, "thread start/end"},
     {"ImageLoad", 0x00000004, process_provider, 0x1000, "DLL/EXE load and unload"},
-    {"FileIo", 0x02000200, io_provider, 0x10 | 0x4, "file I/O, with file names"},
+    // The requests (create, read, write, …) are FILE_IO_INIT; FILE_IO is their completion.
+    {"FileIo", 0x04000000 | 0x02000000 | 0x00000200, io_provider, 0x400 | 0x10 | 0x4,
+     "file I/O requests and completions, with file names"},
     {"DiskIo", 0x00000300, io_provider, 0x1 | 0x4, "disk I/O, with file names"},
     {"Registry", 0x00020000, registry_provider, 0x1, "registry calls"},
     {"Network", 0x00010000, io_provider, 0x200, "TCP/IP and UDP send, receive, connect"},

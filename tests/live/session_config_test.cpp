@@ -86,8 +86,8 @@ TEST_CASE("session_config: the documented example fills every option with exact 
   CHECK(dns.terminal_session_id);
   CHECK(dns.process_start_key);
 
-  // process|thread|img, then Registry and FileIo (FileIo with its file names).
-  CHECK(s.kernel_flags == (0x7u | 0x20000u | 0x02000200u));
+  // process|thread|img, then Registry and FileIo (requests, completions and file names).
+  CHECK(s.kernel_flags == (0x7u | 0x20000u | 0x04000000u | 0x02000200u));
   CHECK(s.system_logger);
   CHECK(s.buffer_size_kb == 256);
   CHECK(s.minimum_buffers == 16);

@@ -12,7 +12,7 @@ using namespace etwcat::provider;
 TEST_CASE("system_providers: names give the kernel flags of the same events") {
   CHECK(parse_system_providers("Process") == 0x1);
   CHECK(parse_system_providers("process, imageload") == 0x5);
-  CHECK(parse_system_providers("FileIo") == parse_kernel_flags("FileIo,FileName"));
+  CHECK(parse_system_providers("FileIo") == parse_kernel_flags("FileIoInit,FileIo,FileName"));
   CHECK(parse_system_providers("Network") == parse_kernel_flags("TcpIp"));
   CHECK(parse_system_providers("Registry,Thread") == parse_kernel_flags("Registry,Thread"));
 }

@@ -72,7 +72,10 @@ std::uint32_t kernel_flag_of(std::uint8_t group, std::uint8_t type) {
     case g::io:
       return (type == 12 || type == 13 || type == 15) ? 0x400 : 0x100;
     case g::file:
-      return (type == 0 || type == 32 || type == 35 || type == 36) ? 0x200 : 0x02000000;
+      // Names and rundown: DISK_FILE_IO; the requests (Create … DirNotify): FILE_IO_INIT; their
+      // completion (OperationEnd, 76): FILE_IO — as the EVENT_TRACE_PROPERTIES page lists them.
+      if (type == 0 || type == 32 || type == 35 || type == 36) return 0x200;
+      return type == 76 ? 0x02000000 : (type >= 64 && type <= 77) ? 0x04000000 : 0x02000000;
     case g::tcpip:
     case g::udpip:
       return 0x10000;
