@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -43,6 +45,35 @@ std::pair<int, std::string> etwcat_output(std::vector<std::string> words, live::
   testing::captured_stdout out;
   const int code = etwcat_run(std::move(words), etw);
   return {code, out.text()};
+}
+
+// `etwcat WORDS…` run on a thread until `ready()` (by default: until the simulated ETW has
+// replayed its capture), then Ctrl-C. `meanwhile` looks at the machine while the session runs.
+struct interrupted_run {
+  int code = -1;
+  std::chrono::milliseconds took{0};  // from Ctrl-C to the end of the run
+};
+interrupted_run run_until_ctrl_c(simulated_etw& etw, std::vector<std::string> words,
+                                 const std::function<bool()>& ready = {},
+                                 const std::function<void()>& meanwhile = {}) {
+  interrupted_run done;
+  std::thread run([&] { done.code = etwcat_run(words, &etw); });
+  if (ready) {
+    for (int waits = 0; waits < 6000 && !ready(); ++waits) {  // never hang the suite
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  } else {
+    CHECK(etw.wait_for_replay());
+  }
+  if (meanwhile) meanwhile();
+  cmd::request_interruption();
+  const auto asked = std::chrono::steady_clock::now();
+  run.join();
+  done.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - asked);
+  cmd::reset_interruption();
+  MESSAGE("ended " << done.took.count() << " ms after Ctrl-C");
+  return done;
 }
 
 std::vector<std::string> running(const simulated_etw& etw) {
@@ -197,23 +228,14 @@ TEST_SUITE("corpus") {
     scratch_folder folder;
     const auto out = folder.path() / "live.jsonl";
     captured_stderr err;
-    int code = -1;
-    std::thread run([&] {
-      code = etwcat_run({"live", "-p", "Microsoft-Windows-HttpService", "-o", out.string()}, &etw);
-    });
-    while (etw.delivered() < 50) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    cmd::request_interruption();
-    const auto asked = std::chrono::steady_clock::now();
-    run.join();
-    const auto took = std::chrono::steady_clock::now() - asked;
-    MESSAGE("ended " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                     << " ms after Ctrl-C");
+    const auto [code, took] =
+        run_until_ctrl_c(etw, {"live", "-p", "Microsoft-Windows-HttpService", "-o", out.string()},
+                         [&etw] { return etw.delivered() >= 50; });
     CHECK(code == 0);
     CHECK(running(etw).empty());
     const auto lines = lines_of(file_text(out));
     CHECK(lines.size() >= 50);
     CHECK(lines.size() == etw.delivered());
-    cmd::reset_interruption();
   }
 
   TEST_CASE("live: a reader slower than ETW: drops counted exactly, reported, exit 1") {
@@ -223,28 +245,10 @@ TEST_SUITE("corpus") {
     scratch_folder folder;
     const auto out = folder.path() / "live.jsonl";
     captured_stderr err;
-    int code = -1;
-    // Text output is the slower writer; the smallest queue (1 MB).
-    std::thread run([&] {
-      code = etwcat_run({"live", "--kernel", "process,thread,img,disk,cswitch,profile",
-                         "--queue-size", "1", "-o", out.string()},
-                        &etw);
-    });
-    // When the replay is over, Ctrl-C — the queue may still be full.
-    std::uint64_t before = 0;
-    for (int waits = 0; waits < 600; ++waits) {  // at most 30 s: never hang the suite
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      const std::uint64_t now = etw.delivered();
-      if (now == before && now != 0) break;
-      before = now;
-    }
-    cmd::request_interruption();
-    const auto asked = std::chrono::steady_clock::now();
-    run.join();
-    const auto took = std::chrono::steady_clock::now() - asked;
-    cmd::reset_interruption();
-    MESSAGE("ended " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                     << " ms after Ctrl-C");
+    // The smallest queue (1 MB); Ctrl-C when the replay is over, the queue may still be full.
+    const auto [code, took] =
+        run_until_ctrl_c(etw, {"live", "--kernel", "process,thread,img,disk,cswitch,profile",
+                               "--queue-size", "1", "-o", out.string()});
     CHECK(running(etw).empty());
     const auto lines = lines_of(file_text(out));
     const std::string report = err.text();
@@ -578,24 +582,13 @@ TEST_SUITE("corpus") {
     scratch_folder folder;
     const auto out = folder.path() / "pid.jsonl";
     captured_stderr err;
-    int code = -1;
-    std::thread run([&] {
-      code = etwcat_run({"live", "--kernel", "process,img,profile", "--pid", "3676", "--stack",
-                         "--name", "pid", "-o", out.string()},
-                        &etw);
-    });
-    std::uint64_t before = 0;
-    for (int waits = 0; waits < 600; ++waits) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      const std::uint64_t now = etw.delivered();
-      if (now == before && now != 0) break;
-      before = now;
-    }
     // The kernel events worth a stack, of the groups asked for, were asked stacks for.
-    const auto calls = etw.information_calls();
-    cmd::request_interruption();
-    run.join();
-    cmd::reset_interruption();
+    std::vector<testing::simulated_etw::information_call> calls;
+    const auto [code, took] =
+        run_until_ctrl_c(etw,
+                         {"live", "--kernel", "process,img,profile", "--pid", "3676", "--stack",
+                          "--name", "pid", "-o", out.string()},
+                         {}, [&] { calls = etw.information_calls(); });
     CHECK(code == 0);
     const auto lines = lines_of(file_text(out));
     MESSAGE(lines.size() << " lines; " << err.text());
@@ -626,18 +619,16 @@ TEST_SUITE("corpus") {
       etw.feed(capture);
       const auto out = folder.path() / file;
       captured_stderr err;
-      int code = -1;
-      std::thread run([&] {
-        code = etwcat_run({"live", "--system", "Process,ImageLoad", "--kernel", "proccntr",
-                           "--name", "groups", "-o", out.string()},
-                          &etw);
-      });
-      REQUIRE(etw.wait_for_replay());
-      const auto p = etw.properties(u"groups");
-      const auto process_provider = etw.enabled(u"groups", system_process_provider);
-      cmd::request_interruption();
-      run.join();
-      cmd::reset_interruption();
+      std::optional<live::trace_properties> p;
+      std::optional<simulated_etw::enabled_provider> process_provider;
+      const auto [code, took] =
+          run_until_ctrl_c(etw,
+                           {"live", "--system", "Process,ImageLoad", "--kernel", "proccntr",
+                            "--name", "groups", "-o", out.string()},
+                           {}, [&] {
+                             p = etw.properties(u"groups");
+                             process_provider = etw.enabled(u"groups", system_process_provider);
+                           });
       CHECK(code == 0);
       REQUIRE(p.has_value());
       CHECK((p->log_file_mode & live::log_file_mode::system_logger) != 0);
