@@ -20,14 +20,21 @@ std::mutex last_words_mutex;
 std::function<void()> last_words_now;
 
 #ifdef _WIN32
-BOOL WINAPI on_console_control(DWORD) {
-  if (interruptions.fetch_add(1) == 0) return TRUE;  // handled: the run ends by itself
+std::atomic<bool> scope_ended{false};
+
+BOOL WINAPI on_console_control(DWORD type) {
+  // Closing the console, logging off, shutting down: Windows ends the process when a handler
+  // returns (or after about 5 s). Let the run end by itself meanwhile, if it can.
+  const bool closing =
+      type == CTRL_CLOSE_EVENT || type == CTRL_LOGOFF_EVENT || type == CTRL_SHUTDOWN_EVENT;
+  if (interruptions.fetch_add(1) == 0 && !closing) return TRUE;  // the run ends by itself
+  for (int waited = 0; closing && waited < 40 && !scope_ended.load(); ++waited) Sleep(100);
   {
     std::lock_guard lock(last_words_mutex);
-    if (last_words_now) last_words_now();
+    if (last_words_now) last_words_now();  // the session must not outlive the process
   }
   output_file::remove_temporary_on_signal();
-  return FALSE;  // the second: the default, which ends the process
+  return FALSE;  // the default, which ends the process
 }
 #else
 constexpr int caught_signals[] = {SIGHUP, SIGINT, SIGTERM};
@@ -46,6 +53,7 @@ extern "C" void on_interruption(int signal_number) {
 interruption_scope::interruption_scope() {
   reset_interruption();
 #ifdef _WIN32
+  scope_ended.store(false);
   SetConsoleCtrlHandler(on_console_control, TRUE);
 #else
   for (std::size_t i = 0; i < std::size(caught_signals); ++i) {
@@ -62,6 +70,7 @@ interruption_scope::interruption_scope() {
 interruption_scope::~interruption_scope() {
   set_last_words({});
 #ifdef _WIN32
+  scope_ended.store(true);
   SetConsoleCtrlHandler(on_console_control, FALSE);
 #else
   for (std::size_t i = 0; i < std::size(caught_signals); ++i) {

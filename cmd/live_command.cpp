@@ -15,6 +15,7 @@
 #include "cmd/interruption.h"
 #include "cmd/output.h"
 #include "formats/loss_report.h"
+#include "lib/base/ascii.h"
 #include "lib/base/duration.h"
 #include "lib/base/path_text.h"
 #include "lib/base/usage_error.h"
@@ -47,18 +48,24 @@ class session_events {
         case live::consumer::wait_result::record:
           return true;
         case live::consumer::wait_result::ended:
+          ended_by_itself_ = !ending_;
           return false;
         case live::consumer::wait_result::timeout:
           waited_ = true;
           // ETW should end processing soon after the session stops; if it does not, close
-          // our side so that the run cannot hang.
+          // our side, and in the end give up waiting, so that the run cannot hang.
           if (ending_ && steady::now() - ending_since_ > std::chrono::seconds(2)) events_.close();
+          if (ending_ && steady::now() - ending_since_ > std::chrono::seconds(5)) return false;
           break;
       }
     }
   }
   const etl::trace_clock& current_clock() const noexcept { return clock_; }
   std::uint16_t current_source() const noexcept { return 0; }
+
+  /// True when processing ended before etwcat ended it: the session was stopped elsewhere (or
+  /// its processing failed).
+  bool ended_by_itself() const noexcept { return ended_by_itself_; }
 
   /// Ends the session now (a limit was reached), if not yet.
   void end() {
@@ -78,6 +85,7 @@ class session_events {
   std::optional<steady::time_point> deadline_;
   etl::trace_clock clock_;  // live timestamps arrive as FILETIMEs
   bool ending_ = false;
+  bool ended_by_itself_ = false;
   bool waited_ = false;
   unsigned since_check_ = 0;
   steady::time_point ending_since_;
@@ -120,7 +128,14 @@ std::optional<std::string> apply_config(live_options& o,
         "session that only logs to a file, use `etwcat start`)",
         o.session.config);
   }
-  if (!o.session.name.empty()) config.session.name = o.session.name;
+  if (!o.session.name.empty()) {
+    config.session.name = o.session.name;
+    // Kernel flags under a name of the user's: a system logger, as on the command line.
+    if (config.session.kernel_flags != 0 &&
+        !equals_ignoring_case(o.session.name, "NT Kernel Logger")) {
+      config.session.system_logger = true;
+    }
+  }
   if (!o.etl.empty()) config.session.log_file.clear();  // --etl says where, below
   if (o.out.format.empty() && config.format) o.out.format = *config.format;
   if (o.out.output.empty() && config.output) o.out.output = *config.output;
@@ -268,6 +283,9 @@ int run_live(const live_options& given, live::etw_api* etw) {
   formats::summary totals;
   formats::session_loss loss;
   int write_error = 0;
+  bool stopped_elsewhere = false;
+  bool finished = true;
+  std::uint32_t processing_status = 0;
   {
     formats::output_sink sink(output.value().stream());
     const std::unique_ptr<formats::event_writer> writer = make_writer(o.out, sink);
@@ -281,6 +299,10 @@ int run_live(const live_options& given, live::etw_api* etw) {
       return o.max_events == 0 || ++written < o.max_events;
     });
     source.end();  // a limit, a failed write: the session ends here at the latest
+    stopped_elsewhere = source.ended_by_itself();
+    // The counts are final once ProcessTrace has returned; should it never, the run still ends.
+    finished = consumer.finish_within(std::chrono::seconds(5));
+    processing_status = consumer.status();
     totals.records_read = done.records_read;
     totals.events_written = done.events_written;
     totals.decode_errors = done.decode_errors;
@@ -308,6 +330,34 @@ int run_live(const live_options& given, live::etw_api* etw) {
 
   // What was lost, always: a live run cannot be read again.
   fmt::print(stderr, "etwcat: {}\n", formats::loss_text(loss));
+  int outcome = exit_success;
+  if (!finished) {
+    // ProcessTrace has not returned: its thread and this consumer are left to the process's end.
+    (void)opened.value().release();
+    fmt::print(stderr, "etwcat live: ETW did not end the processing of {} within 5 s\n", name);
+    outcome = exit_usage_or_system_error;
+  }
+  const bool processing_failed = processing_status != live::win32::success &&
+                                 processing_status != live::win32::cancelled &&
+                                 processing_status != live::win32::ctx_close_pending;
+  if (stopped_elsewhere && processing_failed) {
+    fmt::print(stderr, "etwcat live: reading session {} failed: {}\n", name,
+               processing_status == live::win32::wmi_instance_not_found
+                   ? "it is no real-time session (or no longer runs)"
+               : processing_status == live::win32::access_denied
+                   ? "access denied: needs an Administrator prompt (or the Performance Log Users "
+                     "group)"
+                   : "Win32 error " + std::to_string(processing_status));
+    outcome = exit_usage_or_system_error;
+  } else if (stopped_elsewhere && session) {
+    // Ours, stopped by someone else: what ETW lost went with it.
+    fmt::print(stderr,
+               "etwcat live: session {} was stopped by another program; what ETW lost before "
+               "is not known\n",
+               name);
+    outcome = std::max(outcome, exit_data_error);
+    stop_failure.reset();  // stopping it again found it gone: no news
+  }
   if (stop_failure) fmt::print(stderr, "etwcat live: {}\n", *stop_failure);
   if (totals.decode_errors != 0) {
     fmt::print(stderr,
@@ -325,8 +375,9 @@ int run_live(const live_options& given, live::etw_api* etw) {
     fmt::print(stderr, "etwcat: {}\n", finished.failure().message);
     return exit_usage_or_system_error;
   }
-  if (stop_failure) return exit_usage_or_system_error;
-  return loss.any() || totals.decode_errors != 0 ? exit_data_error : exit_success;
+  if (stop_failure || outcome == exit_usage_or_system_error) return exit_usage_or_system_error;
+  return loss.any() || totals.decode_errors != 0 || outcome != exit_success ? exit_data_error
+                                                                            : exit_success;
 }
 
 }  // namespace etwcat::cmd

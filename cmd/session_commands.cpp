@@ -120,6 +120,13 @@ int run_start(const start_options& o, live::etw_api* etw) {
     }
     session = session_options_of(o.session);
     session.real_time = o.real_time;
+    // A started session has no etwcat reading it: only ETW's own PID filter applies, which takes
+    // 8 IDs and user providers only.
+    if (!o.session.pids.empty() && (session.kernel_flags != 0 || o.session.pids.size() > 8)) {
+      return fail(
+          "--pid: a started session is filtered by ETW alone, which takes at most 8 IDs and "
+          "filters -p providers only; `etwcat live --pid` filters kernel events as well");
+    }
   }
   if (!o.log_file.empty()) {
     session.log_file = path_to_utf8(std::filesystem::absolute(path_from_utf8(o.log_file)));

@@ -97,8 +97,7 @@ void append_session_json(std::string& out, const live::session_statistics& s) {
       "\"LogBuffersLost\":{},\"RealTimeBuffersLost\":{}}}",
       s.buffer_size_kb, s.buffers, s.buffers_written, s.events_lost, s.log_buffers_lost,
       s.real_time_buffers_lost);
-  if (s.providers.empty()) return;
-  out.pop_back();  // the object's '}': Providers follow
+  out.pop_back();  // the object's '}': Providers follow (none: [])
   out += ",\"Providers\":[";
   for (std::size_t i = 0; i < s.providers.size(); ++i) {
     const auto& p = s.providers[i];

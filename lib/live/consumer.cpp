@@ -80,6 +80,19 @@ void consumer::finish() {
   if (processor_.joinable()) processor_.join();
 }
 
+bool consumer::finish_within(std::chrono::milliseconds limit) {
+  close();
+  {
+    std::unique_lock lock(mutex_);
+    if (!ready_.wait_for(lock, limit, [this] { return ended_; })) {
+      if (processor_.joinable()) processor_.detach();
+      return false;
+    }
+  }
+  if (processor_.joinable()) processor_.join();
+  return true;
+}
+
 void consumer::close() {
   {
     std::lock_guard lock(mutex_);
@@ -179,8 +192,12 @@ consumer::wait_result consumer::next(etl::record_view& out, std::chrono::millise
   etl::record_origin origin;
   origin.processor = h.processor;
   const std::span<const std::byte> bytes(ring_.data() + head_ + sizeof h, h.size);
-  // The bytes were written by encode_record: they parse (the check costs nothing extra).
-  if (out.parse(bytes, origin)) return wait_result::timeout;
+  // The bytes were written by encode_record: they parse. Should one not, it is counted, not
+  // silently skipped.
+  if (out.parse(bytes, origin)) {
+    ++counts_.too_large;
+    return wait_result::timeout;
+  }
   return wait_result::record;
 }
 

@@ -29,7 +29,7 @@ struct consumer_counts {
   std::uint64_t delivered = 0;            // events ETW delivered, lost-event notices excluded
   std::uint64_t filtered = 0;             // of other processes (consumer_options::process_ids)
   std::uint64_t dropped = 0;              // not taken into the full queue
-  std::uint64_t too_large = 0;            // over a record's 64 KB, not encoded
+  std::uint64_t too_large = 0;            // over a record's 64 KB, or not readable again
   std::uint64_t lost_event_notices = 0;   // RTLostEvent records ETW injected (one or more each)
   std::uint64_t lost_buffer_notices = 0;  // RTLostBuffer / RTLostFile records
 };
@@ -65,6 +65,10 @@ class consumer {
   /// Closes, and waits until ProcessTrace has returned: counts() are final then. The records
   /// still queued stay readable with next(). Not to be called while next() waits elsewhere.
   void finish();
+  /// finish(), giving ProcessTrace at most `limit` to return. False when it did not: its thread
+  /// is then left running, and this consumer (the callback's context) must outlive it — the
+  /// caller leaks it, as a process about to end can.
+  bool finish_within(std::chrono::milliseconds limit);
 
   consumer_counts counts() const;
   /// ProcessTrace's result, once it has returned (0 until then).

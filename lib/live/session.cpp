@@ -109,7 +109,11 @@ error failure(std::string_view doing, const std::string& name, std::uint32_t sta
   text += name;
   switch (status) {
     case win32::access_denied:
-      text += ": access denied: needs an Administrator prompt (or the Performance Log Users group)";
+      // Only administrators (and LocalSystem) may control the NT Kernel Logger (§4.3, §9).
+      text += name == utf8(kernel_logger_name)
+                  ? ": access denied: needs an Administrator prompt"
+                  : ": access denied: needs an Administrator prompt (or the Performance Log Users "
+                    "group)";
       break;
     case win32::already_exists:
       text = name == utf8(kernel_logger_name)
@@ -281,6 +285,12 @@ result<void> enable(etw_api& etw, trace_handle handle, const std::string& sessio
                        p.match_all_keyword, 0, &parameters);
   if (status != win32::success) {
     const std::string what = p.name.empty() ? p.id.to_string() : p.name;
+    if (status == win32::no_system_resources) {  // §5.1: for EnableTraceEx2, not the session table
+      return error{"enabling " + what + " in " + session_name +
+                       ": 8 sessions have it enabled "
+                       "already, ETW's limit; `etwcat sessions` lists them",
+                   0};
+    }
     return failure("enabling " + what + " in", session_name, status);
   }
   return {};

@@ -126,6 +126,7 @@ class windows_etw final : public etw_api {
   std::uint32_t start_trace(trace_handle& handle, std::u16string_view name,
                             trace_properties& properties) override {
     const std::u16string z(name);
+    if ((properties.enable_flags & EVENT_TRACE_FLAG_PROFILE) != 0) enable_profile_privilege();
     TRACEHANDLE h = 0;
     const ULONG status = StartTraceW(&h, reinterpret_cast<LPCWSTR>(z.c_str()), native(properties));
     handle = h;
@@ -150,7 +151,9 @@ class windows_etw final : public etw_api {
 
   std::uint32_t set_information(trace_handle session, std::uint32_t information_class,
                                 std::span<const std::byte> data) override {
-    if (information_class == trace_info_class::sampled_profile_interval) {
+    // Samples and kernel stacks, like the interval, want the profiling privilege enabled.
+    if (information_class == trace_info_class::sampled_profile_interval ||
+        information_class == trace_info_class::stack_tracing) {
       enable_profile_privilege();
     }
     return TraceSetInformation(session, static_cast<TRACE_INFO_CLASS>(information_class),

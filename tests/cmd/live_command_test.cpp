@@ -599,7 +599,16 @@ TEST_SUITE("corpus") {
       const auto at = line.find(R"("Execution":{"ProcessID":)");
       if (at == std::string::npos) continue;
       const auto pid = std::stoul(line.substr(at + 25));
-      if (pid != 3676 && line.find("3676") == std::string::npos) ++other;
+      if (pid == 3676) continue;
+      // Else an event about the process (a field that is exactly 3676: ProcessId, ParentId,
+      // StackProcess) or a CPU sample of one of its threads.
+      const bool about =
+          line.find("\":3676,") != std::string::npos || line.find("\":3676}") != std::string::npos;
+      const bool sample =
+          line.find(R"("EventName":"PerfInfo/SampledProfile")") != std::string::npos;
+      if (!about && !sample) {
+        if (other++ < 3) MESSAGE(line.substr(0, 300));
+      }
     }
     CHECK(other == 0);
     CHECK(lines.size() > 1000);
@@ -648,4 +657,59 @@ TEST_SUITE("corpus") {
     CHECK(lines11 == lines10);
     CHECK(count_containing(lines10, R"("EventName":"Process/Start")") == 18);
   }
+}
+
+TEST_SUITE("corpus") {
+  TEST_CASE("live: a session stopped by another program ends the run, said so, exit 1") {
+    ETWCAT_REQUIRE_CORPUS();
+    simulated_etw etw;
+    etw.feed(testing::corpus_file("tx/HTTP_Server.etl"), std::chrono::microseconds(1000));
+    scratch_folder folder;
+    const auto out = folder.path() / "live.jsonl";
+    captured_stderr err;
+    int code = -1;
+    std::thread run([&] {
+      code = etwcat_run(
+          {"live", "-p", "Microsoft-Windows-HttpService", "--name", "victim", "-o", out.string()},
+          &etw);
+    });
+    for (int waits = 0; waits < 6000 && etw.delivered() < 50; ++waits) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    const auto stopped = etwcat_output({"stop", "victim"}, &etw);
+    run.join();
+    CHECK(stopped.first == 0);
+    CHECK(code == 1);
+    CHECK(running(etw).empty());
+    const auto report = lines_of(err.text());
+    REQUIRE(report.size() >= 2);
+    CHECK(report.back() ==
+          "etwcat live: session victim was stopped by another program; what ETW lost before is "
+          "not known");
+    CHECK(lines_of(file_text(out)).size() >= 50);
+  }
+}
+
+TEST_CASE("live --config with --name: kernel flags under that name, not the NT Kernel Logger") {
+  simulated_etw etw;
+  scratch_folder folder;
+  const auto config = folder.path() / "k.json";
+  std::ofstream(config) << R"({"kernel": "process"})";
+  captured_stderr err;
+  std::vector<std::string> names;
+  const auto done = run_until_ctrl_c(
+      etw, {"live", "--config", config.string(), "--name", "mine", "--max-events", "1"},
+      [&etw] { return !etw.running().empty(); }, [&] { names = running(etw); });
+  CHECK(done.code == 0);
+  CHECK(names == std::vector<std::string>{"mine"});
+}
+
+TEST_CASE("start --pid: a started session has only ETW's filter, for -p providers") {
+  simulated_etw etw;
+  captured_stderr err;
+  CHECK(etwcat_run({"start", "k", "--kernel", "process", "--realtime", "--pid", "4"}, &etw) == 2);
+  CHECK(err.text() ==
+        "etwcat start: --pid: a started session is filtered by ETW alone, which takes at most 8 "
+        "IDs and filters -p providers only; `etwcat live --pid` filters kernel events as well\n");
+  CHECK(running(etw).empty());
 }
