@@ -34,9 +34,9 @@ void add_session_arguments(CLI::App* sub, session_arguments& a, bool name_option
                 "worth one (process and thread start, image load, file and disk I/O, registry, "
                 "network, context switch, CPU sample)");
   sub->add_option("--pid", a.pids,
-                  "Only events of these processes: ETW filters the -p providers (up to 8 IDs), "
-                  "etwcat the rest before queueing (a kernel event belongs to the process it "
-                  "names; a CPU sample to its thread's); repeatable")
+                  "Only events of these processes: ETW filters the -p providers (up to 8 IDs); "
+                  "`live` filters kernel events too, before queueing (a kernel event belongs to "
+                  "the process it names, a CPU sample to its thread's); repeatable")
       ->type_name("PID")
       ->allow_extra_args(false);
   sub->add_option("--exe", a.executable,
