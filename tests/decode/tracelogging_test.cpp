@@ -349,7 +349,8 @@ TEST_SUITE("corpus") {
     int total = 0;
     for (const auto& [file, expected] : files) {
       const int n = for_each_tl_event(file, [](const event&, const tracelogging_decoder&) {});
-      CAPTURE(file);
+      const std::string_view file_name = file;  // clang 14 cannot capture a structured binding
+      CAPTURE(file_name);
       CHECK(n == expected);
       total += n;
     }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,8 @@ const tmf_message& only_message(const tmf_library& tmf) {
 }
 
 struct formatted {
+  // The library the names in `data` point into: it lives as long as they do.
+  std::unique_ptr<const tmf_library> tmf;
   bool ok = false;
   std::string message;
   std::string error;
@@ -160,10 +163,10 @@ struct formatted {
 
 formatted format_payload(std::string_view format, std::string_view arguments,
                          const testing::bytes& payload, std::uint8_t pointer_size = 8) {
-  const tmf_library tmf = library_of(format, arguments);
-  wpp_decoder decoder;
   formatted f;
-  f.ok = decoder.format(only_message(tmf), payload, pointer_size, f.data, f.error);
+  f.tmf = std::make_unique<const tmf_library>(library_of(format, arguments));
+  wpp_decoder decoder;
+  f.ok = decoder.format(only_message(*f.tmf), payload, pointer_size, f.data, f.error);
   const data_item* message = f.data.find("Message");
   REQUIRE(message != nullptr);
   f.message = f.data.text(*message);

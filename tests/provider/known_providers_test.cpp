@@ -96,7 +96,8 @@ TEST_SUITE("provider-data") {
     }
     CHECK(providers.size() == 4);
     for (const auto& [name, id] : providers) {
-      CAPTURE(name);
+      const auto& provider_name = name;  // clang 14 cannot capture a structured binding
+      CAPTURE(provider_name);
       const auto* known = find_known_provider(name);
       REQUIRE(known != nullptr);
       CHECK(known->id == *guid::parse(id));

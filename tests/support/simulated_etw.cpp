@@ -410,7 +410,7 @@ std::uint32_t simulated_etw::set_information_locked(live::trace_handle session,
     // Kernel stacks exist only where kernel events do [U: the code is a guess].
     if (!s->kernel_logger && !s->system_logger) return w::not_supported;
     s->stack_events.resize(count);
-    std::memcpy(s->stack_events.data(), data.data(), data.size());
+    if (count != 0) std::memcpy(s->stack_events.data(), data.data(), data.size());
     return w::success;
   }
   if (information_class == live::trace_info_class::sampled_profile_interval) {
