@@ -15,7 +15,6 @@
 #include "cmd/interruption.h"
 #include "cmd/output.h"
 #include "formats/loss_report.h"
-#include "lib/base/ascii.h"
 #include "lib/base/duration.h"
 #include "lib/base/path_text.h"
 #include "lib/base/usage_error.h"
@@ -128,14 +127,7 @@ std::optional<std::string> apply_config(live_options& o,
         "session that only logs to a file, use `etwcat start`)",
         o.session.config);
   }
-  if (!o.session.name.empty()) {
-    config.session.name = o.session.name;
-    // Kernel flags under a name of the user's: a system logger, as on the command line.
-    if (config.session.kernel_flags != 0 &&
-        !equals_ignoring_case(o.session.name, "NT Kernel Logger")) {
-      config.session.system_logger = true;
-    }
-  }
+  if (!o.session.name.empty()) rename_session(config.session, o.session.name);
   if (!o.etl.empty()) config.session.log_file.clear();  // --etl says where, below
   if (o.out.format.empty() && config.format) o.out.format = *config.format;
   if (o.out.output.empty() && config.output) o.out.output = *config.output;
@@ -345,8 +337,7 @@ int run_live(const live_options& given, live::etw_api* etw) {
                processing_status == live::win32::wmi_instance_not_found
                    ? "it is no real-time session (or no longer runs)"
                : processing_status == live::win32::access_denied
-                   ? "access denied: needs an Administrator prompt (or the Performance Log Users "
-                     "group)"
+                   ? live::access_denied_advice
                    : "Win32 error " + std::to_string(processing_status));
     outcome = exit_usage_or_system_error;
   } else if (stopped_elsewhere && session) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/base/ascii.h"
 #include "lib/base/path_text.h"
 #include "lib/base/usage_error.h"
 #include "lib/provider/kernel_flags.h"
@@ -73,6 +74,13 @@ bool describes_session(const session_arguments& a) {
          a.minimum_buffers != defaults.minimum_buffers ||
          a.maximum_buffers != defaults.maximum_buffers ||
          a.flush_seconds != defaults.flush_seconds || a.clock != defaults.clock;
+}
+
+void rename_session(live::session_options& session, const std::string& name) {
+  session.name = name;
+  if (session.kernel_flags != 0 && !equals_ignoring_case(name, "NT Kernel Logger")) {
+    session.system_logger = true;
+  }
 }
 
 result<live::session_config> load_config(const session_arguments& a) {

@@ -44,6 +44,11 @@ bool names_events(const session_arguments& arguments);
 /// --name and --force): with --config they are refused, the file describes the session.
 bool describes_session(const session_arguments& arguments);
 
+/// Gives `session` the name the command line chose. Kernel flags under a name of the user's
+/// make a system logger, as session_options_of() decides it: never the NT Kernel Logger by
+/// accident.
+void rename_session(live::session_options& session, const std::string& name);
+
 /// Loads --config, which must name something to trace and which no session option on the
 /// command line may contradict. The error is one line, without the command's name.
 result<live::session_config> load_config(const session_arguments& arguments);

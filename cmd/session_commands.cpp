@@ -102,11 +102,7 @@ int run_start(const start_options& o, live::etw_api* etw) {
       return fail(fmt::format("{} names the session \"{}\", the command line \"{}\": which?",
                               o.session.config, session.name, o.session.name));
     }
-    session.name = o.session.name;
-    // Kernel flags under a name of the user's: a system logger, as on the command line.
-    if (session.kernel_flags != 0 && !equals_ignoring_case(session.name, "NT Kernel Logger")) {
-      session.system_logger = true;
-    }
+    rename_session(session, o.session.name);
     if (o.real_time) session.real_time = true;
     if (!o.log_file.empty()) session.log_file.clear();  // -o wins, below
   } else {

@@ -8,6 +8,7 @@
 
 #include "lib/base/unicode.h"
 #include "lib/live/record_encoder.h"
+#include "lib/live/session.h"
 
 namespace etwcat::live {
 namespace {
@@ -52,9 +53,7 @@ result<std::unique_ptr<consumer>> consumer::open(etw_api& etw, const std::string
   if (c->handle_ == 0) {
     std::string text = "reading session " + session_name;
     if (status == win32::access_denied) {
-      text +=
-          ": access denied: needs an Administrator prompt (or the Performance Log Users "
-          "group)";
+      text += std::string(": ") + access_denied_advice;
     } else if (status == win32::wmi_instance_not_found) {
       text = "no real-time session " + session_name + " runs";
     } else {

@@ -110,10 +110,8 @@ error failure(std::string_view doing, const std::string& name, std::uint32_t sta
   switch (status) {
     case win32::access_denied:
       // Only administrators (and LocalSystem) may control the NT Kernel Logger (§4.3, §9).
-      text += name == utf8(kernel_logger_name)
-                  ? ": access denied: needs an Administrator prompt"
-                  : ": access denied: needs an Administrator prompt (or the Performance Log Users "
-                    "group)";
+      text += name == utf8(kernel_logger_name) ? ": access denied: needs an Administrator prompt"
+                                               : std::string(": ") + access_denied_advice;
       break;
     case win32::already_exists:
       text = name == utf8(kernel_logger_name)

@@ -22,6 +22,11 @@ bool live_tracing_supported() noexcept;
 inline constexpr const char* no_etw_message =
     "live tracing needs Windows (ETW); on this system read .etl files with `etwcat dump`";
 
+/// What a person can do when ETW says "access denied" (for a session other than the NT Kernel
+/// Logger, which only administrators may control).
+inline constexpr const char* access_denied_advice =
+    "access denied: needs an Administrator prompt (or the Performance Log Users group)";
+
 /// The session clock (Wnode.ClientContext).
 enum class clock_type : std::uint32_t { qpc = 1, system_time = 2, cpu_cycles = 3 };
 
