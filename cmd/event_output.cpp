@@ -28,6 +28,9 @@ void add_event_output_options(CLI::App* sub, event_output_options& options) {
          "used")
       ->type_name("FILE|DIR")
       ->allow_extra_args(false);
+  sub->add_flag("--no-builtin-schemas", options.no_builtin_schemas,
+                "Do not use the provider schemas built into etwcat (public manifests: see "
+                "'etwcat providers'); only the trace's own and --manifest ones");
   sub->add_option("--tmf", options.format_files,
                   "WPP trace message format files: a folder of .tmf files, or one; one per use, "
                   "repeatable")
@@ -37,6 +40,7 @@ void add_event_output_options(CLI::App* sub, event_output_options& options) {
 }
 
 bool load_schemas(const event_output_options& options, decode::decoder& decoder) {
+  decoder.use_builtin_schemas(!options.no_builtin_schemas);
   diagnostics manifest_diags;
   for (const std::string& path : options.manifests) {
     auto added = decoder.add_manifests(path_from_utf8(path), manifest_diags);

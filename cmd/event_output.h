@@ -19,9 +19,10 @@ struct event_output_options {
   bool raw = false;                       // --raw: RawData even for decoded payloads
   std::vector<std::string> manifests;     // --manifest FILE|DIR, repeatable
   std::vector<std::string> format_files;  // --tmf DIR|FILE, repeatable
+  bool no_builtin_schemas = false;        // --no-builtin-schemas
 };
 
-/// Adds --format, -o, --summary, --manifest, --tmf and --raw to `command`.
+/// Adds --format, -o, --summary, --manifest, --no-builtin-schemas, --tmf and --raw to `command`.
 void add_event_output_options(CLI::App* command, event_output_options& options);
 
 /// Loads the --manifest and --tmf files into `decoder`. False, having told why on stderr.

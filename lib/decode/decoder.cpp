@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lib/base/byte_cursor.h"
+#include "lib/decode/database/builtin_schemas.h"
 #include "lib/decode/event_info.h"
 #include "lib/decode/kernel_schemas.h"
 #include "lib/decode/manifest.h"
@@ -56,9 +57,12 @@ struct decoder::state {
   // One set per --manifest argument, searched in the order given: the first to describe
   // an event wins, so a later, broader collection cannot replace an earlier, exact one.
   std::vector<manifest_set> user_manifests;
-  // Events without a schema of their own version: the older version used (or nullptr).
+  // Events without a schema of their own version: the other version used (or nullptr).
   // Cleared whenever manifests are added.
-  mutable std::unordered_map<schema_key, const event_schema*, schema_key_hash> older_versions;
+  mutable std::unordered_map<schema_key, const event_schema*, schema_key_hash> other_versions;
+  // The built-in database (builtin_schemas()), one provider at a time as the trace shows it.
+  bool use_builtin = true;
+  mutable std::unordered_map<guid, std::unique_ptr<manifest_set>, guid_hash> builtin_loaded;
   // Owner of the learned schemas; a deque keeps addresses stable as it grows.
   std::deque<event_schema> learned_schemas;
   // Value maps of merged-trace metadata, by provider and name (they may come after the
@@ -107,29 +111,59 @@ struct decoder::state {
       if (names == nullptr) names = layout;
       return layout;
     }
-    const event_schema*& names_only = names;
-    if (names_only != nullptr) return nullptr;
-    // No schema for this version: the newest older one, as newer versions of an event append
-    // fields. The payload decoder then reports the bytes it leaves over.
-    auto cached = older_versions.find(key);
-    if (cached == older_versions.end()) {
-      const event_schema* older = nullptr;
-      for (int v = version - 1; v >= 0 && older == nullptr; --v) {
+    // Last, the built-in database.
+    const manifest_set* builtin = builtin_provider(key.id);
+    if (builtin != nullptr) {
+      const manifest_set::lookup found = builtin->find_event(key.id, key.number, version);
+      if (found.schema != nullptr && names == nullptr) names = found.schema;
+      if (found.layout_known) return found.schema;
+    }
+    // No layout for this version: the nearest other version's, the newest older one first, as
+    // newer versions of an event append fields. The payload decoder reports what is left over,
+    // and apply() says which version was used.
+    auto cached = other_versions.find(key);
+    if (cached == other_versions.end()) {
+      const event_schema* nearest = nullptr;
+      auto try_version = [&](int v) {
+        const auto other = static_cast<std::uint8_t>(v);
         auto try_set = [&](const manifest_set& set) {
-          const manifest_set::lookup found =
-              set.find_event(key.id, key.number, static_cast<std::uint8_t>(v));
-          if (found.schema != nullptr && found.layout_known) older = found.schema;
-          return older != nullptr;
+          const manifest_set::lookup found = set.find_event(key.id, key.number, other);
+          if (found.schema != nullptr && found.layout_known) nearest = found.schema;
+          return nearest != nullptr;
         };
-        if (try_set(trace_manifests)) break;
+        if (try_set(trace_manifests)) return true;
         for (const manifest_set& set : user_manifests) {
-          if (try_set(set)) break;
+          if (try_set(set)) return true;
+        }
+        return builtin != nullptr && try_set(*builtin);
+      };
+      for (int v = version - 1; v >= 0 && !try_version(v);) --v;
+      for (int v = version + 1; nearest == nullptr && v <= 0xFF; ++v) try_version(v);
+      cached = other_versions.emplace(key, nearest).first;
+    }
+    if (names == nullptr) names = cached->second;
+    return cached->second;
+  }
+
+  // The built-in database's schemas of one provider, read the first time the provider is seen;
+  // nullptr when the database does not know it (or built-in schemas are off).
+  const manifest_set* builtin_provider(const guid& provider) const {
+    if (!use_builtin) return nullptr;
+    auto it = builtin_loaded.find(provider);
+    if (it == builtin_loaded.end()) {
+      std::unique_ptr<manifest_set> set;
+      if (const schema_database::entry* entry = builtin_schemas().find(provider)) {
+        // Every block of the shipped database loads (tests/decode/database): a block that did
+        // not would leave the provider to the other sources, as an unknown one.
+        auto loaded = builtin_schemas().load(*entry);
+        if (loaded) {
+          set = std::make_unique<manifest_set>();
+          set->add(std::move(loaded).value());
         }
       }
-      cached = older_versions.emplace(key, older).first;
+      it = builtin_loaded.emplace(provider, std::move(set)).first;
     }
-    names = cached->second;
-    return cached->second;
+    return it->second.get();
   }
 
   void learn(event_schema schema) {
@@ -236,7 +270,7 @@ struct decoder::state {
     auto assembled = event_source_manifests.add(record.header_guid(), record.payload());
     if (assembled && assembled->ok()) {
       trace_manifests.merge(assembled->value());
-      older_versions.clear();
+      other_versions.clear();
     } else if (assembled && out.decode_error.empty()) {
       out.decode_error = "EventSource manifest: " + assembled->failure().message;
     }
@@ -260,8 +294,14 @@ result<std::size_t> decoder::add_manifests(const std::filesystem::path& file_or_
   if (!set.ok()) return set.failure();
   const std::size_t added = set.value().event_count();
   state_->user_manifests.push_back(std::move(set).value());
-  state_->older_versions.clear();
+  state_->other_versions.clear();
   return added;
+}
+
+void decoder::use_builtin_schemas(bool use) {
+  state_->use_builtin = use;
+  state_->builtin_loaded.clear();
+  state_->other_versions.clear();
 }
 
 result<std::size_t> decoder::add_format_files(const std::filesystem::path& file_or_folder) {

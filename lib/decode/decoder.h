@@ -1,9 +1,9 @@
 // decoder: turns the payload of any record into EventData, choosing the schema source in a
 // fixed order — TraceLogging metadata in the record, schemas the trace carries (KernelTrace-
 // Control metadata of merged traces, EventSource manifests), instrumentation manifests given
-// by the user, the built-in kernel layouts, WPP format files — and learns from the metadata
-// records as they stream past. One decoder serves one trace (all its files); the same code
-// serves .etl files and live sessions.
+// by the user, the built-in schema database, the built-in kernel layouts, WPP format files — and
+// learns from the metadata records as they stream past. One decoder serves one trace (all its
+// files); the same code serves .etl files and live sessions.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,9 @@ class decoder {
   /// Files of a folder that do not read go to `diags` and are skipped.
   result<std::size_t> add_manifests(const std::filesystem::path& file_or_folder,
                                     diagnostics& diags);
+  /// Whether the built-in schema database (lib/decode/database/builtin_schemas.h) is searched,
+  /// after the trace's own schemas and the manifests added; on by default.
+  void use_builtin_schemas(bool use);
   /// Reads the WPP format files (*.tmf) of a folder (or one file). Returns the messages added.
   result<std::size_t> add_format_files(const std::filesystem::path& file_or_folder);
 

@@ -376,15 +376,16 @@ class document_reader {
       const auto kind = section.local_name();
       std::optional<problem> failed;
       if (kind == "levels") {
-        failed = read_declarations(section, "level", "value", 0xFF, levels_);
+        failed = read_declarations(section, "level", "value", 0xFF, levels_, provider.levels);
       } else if (kind == "opcodes") {
-        failed = read_declarations(section, "opcode", "value", 0xFF, opcodes_);
+        failed = read_declarations(section, "opcode", "value", 0xFF, opcodes_, provider.opcodes);
       } else if (kind == "keywords") {
-        failed = read_declarations(section, "keyword", "mask", ~std::uint64_t{0}, keywords_);
+        failed = read_declarations(section, "keyword", "mask", ~std::uint64_t{0}, keywords_,
+                                   provider.keywords);
       } else if (kind == "tasks") {
-        failed = read_tasks(section);
+        failed = read_tasks(section, provider);
       } else if (kind == "channels") {
-        failed = read_channels(section);
+        failed = read_channels(section, provider);
       } else if (kind == "maps") {
         failed = read_maps(section, provider);
       } else if (kind == "templates") {
@@ -406,19 +407,23 @@ class document_reader {
 
   std::optional<problem> read_declarations(xml_element section, std::string_view element,
                                            std::string_view value_attribute, std::uint64_t max,
-                                           std::unordered_map<std::string_view, declared>& out) {
+                                           std::unordered_map<std::string_view, declared>& out,
+                                           std::vector<declaration>& listed,
+                                           std::uint16_t task = 0) {
     for (xml_element d : section.children()) {
       if (d.local_name() != element) continue;
       std::uint64_t value = 0;
       if (auto failed = number(d, value_attribute, max, value)) return failed;
       auto name = d.attribute("name");
       if (!name) return missing(d, "name=");
-      out.emplace(*name, declared{value, display_name(d)});
+      const declared found{value, display_name(d)};
+      out.emplace(*name, found);
+      listed.push_back(declaration{value, std::string(*name), std::string(found.display), task});
     }
     return std::nullopt;
   }
 
-  std::optional<problem> read_tasks(xml_element section) {
+  std::optional<problem> read_tasks(xml_element section, manifest_provider& provider) {
     // Dumps made from TDH (the lilhoser set) write every task's message as
     // "$(string.string<value>)", an index into a string table sorted by text, so the messages
     // name other tasks, channels or the provider. When every task follows that pattern and one
@@ -437,8 +442,11 @@ class document_reader {
       messages_by_value = messages_by_value && message.starts_with("$(string.string") &&
                           message.substr(15) == std::to_string(value) + ")";
       message_differs = message_differs || task.display != *name;
+      provider.tasks.push_back(
+          declaration{value, std::string(*name), std::string(task.display), 0});
       if (xml_element opcodes = t.child("opcodes")) {
-        if (auto failed = read_declarations(opcodes, "opcode", "value", 0xFF, task.opcodes)) {
+        if (auto failed = read_declarations(opcodes, "opcode", "value", 0xFF, task.opcodes,
+                                            provider.opcodes, task.value)) {
           return failed;
         }
       }
@@ -446,13 +454,14 @@ class document_reader {
     }
     if (messages_by_value && message_differs) {
       for (auto& [name, task] : tasks_) task.display = name;
+      for (declaration& d : provider.tasks) d.display = d.name;
     }
     return std::nullopt;
   }
 
   // Channels are referenced by chid or by name. A channel without value= gets the next free
   // number from 16, as mc.exe numbers them; imported channels keep their winmeta numbers.
-  std::optional<problem> read_channels(xml_element section) {
+  std::optional<problem> read_channels(xml_element section, manifest_provider& provider) {
     std::vector<bool> used(256, false);
     std::vector<std::pair<xml_element, std::uint64_t>> found;
     for (xml_element c : section.children()) {
@@ -478,6 +487,8 @@ class document_reader {
       const declared d{value, c.attribute_or_empty("name")};
       if (auto chid = c.attribute("chid")) channels_.emplace(*chid, d);
       if (auto name = c.attribute("name")) channels_.emplace(*name, d);
+      provider.channels.push_back(
+          declaration{value, std::string(c.attribute_or_empty("name")), std::string(d.display), 0});
     }
     return std::nullopt;
   }
@@ -776,15 +787,7 @@ class document_reader {
       }
     }
     s.message = std::string(resolve(e.attribute_or_empty("message")).value_or(""));
-    if (s.task_name.empty()) {
-      s.event_name = "EventID(" + std::to_string(id) + ")";
-    } else if (s.opcode == 0) {
-      s.event_name = s.task_name;
-    } else {
-      s.event_name =
-          s.task_name + "/" +
-          (s.opcode_name.empty() ? "Opcode(" + std::to_string(s.opcode) + ")" : s.opcode_name);
-    }
+    s.event_name = task_opcode_event_name(s);
 
     auto tid = e.attribute("template");
     if (!tid || trim(*tid).empty()) {
@@ -868,6 +871,13 @@ result<std::string> read_text(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+std::string task_opcode_event_name(const event_schema& s) {
+  if (s.task_name.empty()) return "EventID(" + std::to_string(s.id) + ")";
+  if (s.opcode == 0) return s.task_name;
+  return s.task_name + "/" +
+         (s.opcode_name.empty() ? "Opcode(" + std::to_string(s.opcode) + ")" : s.opcode_name);
+}
 
 // --- manifest_set ----------------------------------------------------------------------------
 

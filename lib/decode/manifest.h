@@ -47,13 +47,25 @@ struct manifest_options {
   schema_source source = schema_source::manifest;
 };
 
+/// A declaration of a provider: a keyword, level, channel, task or opcode.
+struct declaration {
+  std::uint64_t value = 0;  // the keyword's mask; the level, channel, task or opcode number
+  std::string name;         // as the manifest names it ("WINEVENT_KEYWORD_PROCESS", "win:Start")
+  std::string display;      // TDH's name for it: its message, else its name
+  std::uint16_t task = 0;   // opcodes declared inside a task: that task's value; else 0
+  friend bool operator==(const declaration&, const declaration&) = default;
+};
+
 /// One <provider>. Immutable once read and shared by every set that holds it, so that the
 /// `map` pointers of its properties stay valid as long as anyone holds the provider.
 struct manifest_provider {
   std::string name;
   guid id;
-  std::string origin;                // the file (or "EventSource manifest") it came from
-  std::vector<value_map> maps;       // <valueMap>/<bitMap>, in declaration order
+  std::string origin;           // the file (or "EventSource manifest") it came from
+  std::vector<value_map> maps;  // <valueMap>/<bitMap>, in declaration order
+  /// What the provider declares, in declaration order; for listings and for resolving keyword
+  /// and level names in provider strings. Events carry their own resolved names.
+  std::vector<declaration> keywords, levels, channels, tasks, opcodes;
   std::vector<event_schema> events;  // payload layout known
   /// Events whose template is missing or not found (see manifest_options): names, level,
   /// task, opcode, keywords and message are right, but `properties` is empty and says
@@ -120,6 +132,10 @@ class manifest_set {
   std::unordered_map<guid, std::uint32_t, guid_hash> by_guid_;
   std::unordered_map<event_key, entry, key_hash> events_;
 };
+
+/// The name a manifest gives an event: "Task/Opcode", the task alone for opcode 0,
+/// "Task/Opcode(N)" for an unnamed opcode, "EventID(N)" without a task.
+std::string task_opcode_event_name(const event_schema& schema);
 
 /// Reads the manifest in `xml` (UTF-8). `origin` names it in errors and in
 /// manifest_provider::origin. Errors are one line, "origin:line:column: what", e.g.

@@ -135,9 +135,15 @@ corpus=${ETWCAT_CORPUS:-$(dirname "$0")/../../../shared/corpus}
 if [ -d "$corpus" ]; then
   lines=$("$etwcat" dump "$corpus/tx/HTTP_Server.etl" | wc -l)
   [ "$lines" = 2042 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL dump HTTP_Server: $lines lines"; }
-  second=$("$etwcat" dump "$corpus/tx/HTTP_Server.etl" | sed -n 2p)
+  second=$("$etwcat" dump --no-builtin-schemas "$corpus/tx/HTTP_Server.etl" | sed -n 2p)
   want='{"System":{"Provider":{"Name":"Microsoft-Windows-HttpService","Guid":"{DD5EF90A-6398-47A4-AD34-4DCECDEF795F}"},"EventID":21,"Version":0,"Level":{"Value":4,"Name":"Information"},"Task":{"Value":4},"Opcode":{"Value":28},"Keywords":{"Mask":"0x8000000000000010"},"Channel":{"Value":16},"EventName":"EventID(21)","TimeCreated":{"SystemTime":"2011-01-23T22:07:27.2257591Z"},"Correlation":{"ActivityID":"{00000100-0000-0003-193D-42FB30BBCB01}"},"Execution":{"ProcessID":0,"ThreadID":0,"ProcessorID":3,"KernelTime":677443,"UserTime":0}},"RawData":"1020E90380FAFFFF1C00000017000050000000002001489800000FFF00005EFE0A78109D000000001C000000170093CD000000002001489800000FFF00005EFE0A50E41000000000"}'
   [ "$second" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL dump HTTP_Server event 2: $second"; }
+  # With no options, the built-in schemas decode it as its own manifest does.
+  want=$("$etwcat" dump --manifest "$corpus/tx/HTTP_Server.man" "$corpus/tx/HTTP_Server.etl" | md5sum)
+  got=$("$etwcat" dump "$corpus/tx/HTTP_Server.etl" | md5sum)
+  [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL built-in schemas differ from HTTP_Server.man"; }
+  decoded=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | head -1 | grep -o '"Decoded":[0-9]*')
+  [ "$decoded" = '"Decoded":2042' ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL built-in schemas decode HTTP_Server: $decoded"; }
   expect "dump empty file" 1 '' "etwcat: $corpus/etwanalyzer/EmptyETL.etl: offset 0x0: empty file (0 bytes), not an ETL file" \
     -- dump "$corpus/etwanalyzer/EmptyETL.etl"
   # The log-file header decodes with the built-in layout; the CLR event needs its manifest.
@@ -150,7 +156,7 @@ if [ -d "$corpus" ]; then
   clr=$("$etwcat" dump --format text --manifest "$corpus/../provider-data/microsoft-perfview/ClrEtwAll.man" "$corpus/perfview/smallEtlFile.etl" | tail -1)
   [ "$clr" = '2016-08-17T23:30:22.0688637Z Microsoft-Windows-DotNETRuntimeRundown Loader/ModuleDCStop pid=688 tid=4336 cpu=0 id=154 version=2 level=Information task=2 opcode=36 keywords=0x20000008 ModuleID=0x17BD0128 AssemblyID=0x13D66240 ModuleFlags=Manifest Reserved1=0 ModuleILPath=D:\PROGRAM FILES (X86)\MICROSOFT VISUAL STUDIO 15.0\COMMON7\IDE\EXTENSIONS\FRH4KDOG.VTE\Microsoft.VisualStudio.Services.Client.dll ModuleNativePath= ClrInstanceID=39 ManagedPdbSignature={DB98EAE8-8ABC-40A8-B375-433FE44CAF70} ManagedPdbAge=1 ManagedPdbBuildPath=D:\v2.0\A1\_work\4\obj\Release.AnyCPU\Vssf.InteractiveClient\MS.VS.Services.Client\Microsoft.VisualStudio.Services.Client.pdb NativePdbSignature={00000000-0000-0000-0000-000000000000} NativePdbAge=0 NativePdbBuildPath=' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL smallEtlFile with the CLR manifest: $clr"; }
-  summary=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep '"EventName":"EventID(2)"')
+  summary=$("$etwcat" dump --no-builtin-schemas --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep '"EventName":"EventID(2)"')
   [ "$summary" = '{"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"EventID(2)","Count":291,"Decoded":0,"First":"2011-01-23T22:07:27.2266291Z","Last":"2011-01-23T22:07:56.4894400Z"}' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary: $summary"; }
   # With its manifest: events 2 (Parse) and 12 (FastSend) all decode.
@@ -158,15 +164,16 @@ if [ -d "$corpus" ]; then
   [ "$summary" = '{"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/FastSend","Count":289,"Decoded":289
 {"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"HTTP Request Trace Task/Parse","Count":291,"Decoded":291' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary with manifest: $summary"; }
-  # Rows in natural order, text and JSON alike: EventID(2) before EventID(10).
-  order=$("$etwcat" dump --summary --format text "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
+  # Rows in natural order, text and JSON alike: EventID(2) before EventID(10) (unnamed events,
+  # without the built-in schemas).
+  order=$("$etwcat" dump --no-builtin-schemas --summary --format text "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
   [ "$order" = 'EventID(1) EventID(2) EventID(3) EventID(4) EventID(5) EventID(8) EventID(9) EventID(10) EventID(12) EventID(21) EventID(22) EventID(51) ' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary text order: $order"; }
-  order=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
+  order=$("$etwcat" dump --no-builtin-schemas --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | grep -o 'EventID([0-9]*)' | tr '\n' ' ')
   [ "$order" = 'EventID(1) EventID(2) EventID(3) EventID(4) EventID(5) EventID(8) EventID(9) EventID(10) EventID(12) EventID(21) EventID(22) EventID(51) ' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary jsonl order: $order"; }
   # The three JSON shapes say which they are, in their first member.
-  types=$("$etwcat" dump --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | sed 's/^{"Type":"\([A-Za-z]*\)".*/\1/' | uniq -c | tr -s ' \n' ' ')
+  types=$("$etwcat" dump --no-builtin-schemas --summary --format jsonl "$corpus/tx/HTTP_Server.etl" | sed 's/^{"Type":"\([A-Za-z]*\)".*/\1/' | uniq -c | tr -s ' \n' ' ')
   [ "$types" = ' 1 File 13 Event 1 Total ' ] \
     && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL summary types: $types"; }
   tl=$("$etwcat" dump "$corpus/perfview/SelfDescribingSingleEvent.etl" | grep '"Name":"MySource"')
@@ -292,7 +299,7 @@ Run `etwcat --help` for usage.' -- -v
   expect "#9 lost events" 1 '*' "etwcat: $corpus/airbus-etl-parser/AMSITrace.etl: the session lost 3 events and 0 buffers while logging (the file's header says so)" \
     -- dump "$corpus/airbus-etl-parser/AMSITrace.etl"
   expect "#9 decode errors" 1 '*' "etwcat: 2 events did not fit their schema (System.DecodeError says where); they keep RawData" \
-    -- dump --summary "$net"
+    -- dump --no-builtin-schemas --summary "$net"
   # Found in review: outputs that are not plain files, signals, limits, odd words.
   printf 'precious\n' > "$scratch/log"
   "$etwcat" dump -o /dev/stdout "$wsrm" >> "$scratch/log"
