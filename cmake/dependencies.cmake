@@ -1,14 +1,17 @@
-# Dependencies: CLI11, fmt, simdjson, doctest — all from Debian packages
-# through find_package. A mingw-w64 cross build cannot use the Linux
+# Dependencies: CLI11, fmt, simdjson, pugixml, doctest — all from Debian
+# packages through find_package. A mingw-w64 cross build cannot use the Linux
 # packages' config files (they point at /usr/include, which drags glibc
 # headers in), so there the header-only libraries come from a private include
-# folder (ETWCAT_CROSS_INCLUDE_DIR) and simdjson is compiled from its
-# amalgamated source (ETWCAT_SIMDJSON_SOURCE_DIR); scripts/test sets both.
+# folder (ETWCAT_CROSS_INCLUDE_DIR), and simdjson and pugixml are compiled from
+# their sources (ETWCAT_SIMDJSON_SOURCE_DIR, ETWCAT_PUGIXML_SOURCE_DIR);
+# scripts/test sets all three.
 
 set(ETWCAT_CROSS_INCLUDE_DIR "" CACHE PATH
     "Cross builds: a folder holding CLI/, fmt/ and doctest/ header trees")
 set(ETWCAT_SIMDJSON_SOURCE_DIR "" CACHE PATH
     "Cross builds: a folder holding simdjson.h and simdjson.cpp (the amalgamated source)")
+set(ETWCAT_PUGIXML_SOURCE_DIR "" CACHE PATH
+    "Cross builds: a folder holding pugixml.cpp, pugixml.hpp and pugiconfig.hpp")
 
 if(ETWCAT_CROSS_INCLUDE_DIR)
   add_library(etwcat_cli11 INTERFACE)
@@ -41,4 +44,13 @@ if(ETWCAT_SIMDJSON_SOURCE_DIR)
 else()
   find_package(simdjson REQUIRED)
   set(ETWCAT_SIMDJSON_TARGET simdjson::simdjson)
+endif()
+
+if(ETWCAT_PUGIXML_SOURCE_DIR)
+  add_library(etwcat_pugixml STATIC ${ETWCAT_PUGIXML_SOURCE_DIR}/pugixml.cpp)
+  target_include_directories(etwcat_pugixml SYSTEM PUBLIC $<BUILD_INTERFACE:${ETWCAT_PUGIXML_SOURCE_DIR}>)
+  set(ETWCAT_PUGIXML_TARGET etwcat_pugixml)
+else()
+  find_package(pugixml REQUIRED)
+  set(ETWCAT_PUGIXML_TARGET pugixml::pugixml)
 endif()

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include "formats/jsonl_writer.h"
+#include "formats/provider_count_writer.h"
 #include "formats/summary_writer.h"
 #include "formats/text_writer.h"
 #include "lib/base/diagnostics.h"
 #include "lib/base/path_text.h"
+#include "lib/decode/tdh/tdh_schemas.h"
 
 namespace etwcat::cmd {
 
@@ -31,6 +33,9 @@ void add_event_output_options(CLI::App* sub, event_output_options& options) {
   sub->add_flag("--no-builtin-schemas", options.no_builtin_schemas,
                 "Do not use the provider schemas built into etwcat (public manifests: see "
                 "'etwcat providers'); only the trace's own and --manifest ones");
+  sub->add_flag("--no-tdh", options.no_tdh,
+                "Windows: do not ask TDH (the machine's registered manifests) for events no other "
+                "schema describes; elsewhere there is no TDH and this does nothing");
   sub->add_option("--tmf", options.format_files,
                   "WPP trace message format files: a folder of .tmf files, or one; one per use, "
                   "repeatable")
@@ -41,6 +46,9 @@ void add_event_output_options(CLI::App* sub, event_output_options& options) {
 
 bool load_schemas(const event_output_options& options, decode::decoder& decoder) {
   decoder.use_builtin_schemas(!options.no_builtin_schemas);
+  // Last: what this machine has registered describes its own providers, not necessarily the
+  // ones that wrote a trace from elsewhere.
+  if (!options.no_tdh && decode::tdh_available()) decoder.use_fallback(decode::make_tdh_schemas());
   diagnostics manifest_diags;
   for (const std::string& path : options.manifests) {
     auto added = decoder.add_manifests(path_from_utf8(path), manifest_diags);
@@ -64,6 +72,11 @@ bool load_schemas(const event_output_options& options, decode::decoder& decoder)
 
 std::unique_ptr<formats::event_writer> make_writer(const event_output_options& options,
                                                    formats::output_sink& sink) {
+  if (options.provider_counts) {
+    return std::make_unique<formats::provider_count_writer>(
+        sink,
+        options.format == "jsonl" ? formats::listing_format::jsonl : formats::listing_format::text);
+  }
   if (options.summary) {
     return std::make_unique<formats::summary_writer>(sink, options.format == "text"
                                                                ? formats::summary_format::text

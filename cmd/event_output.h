@@ -16,16 +16,21 @@ struct event_output_options {
   std::string format;  // "jsonl" (also when empty: not given) or "text"
   std::string output;  // empty or "-": stdout
   bool summary = false;
+  /// Instead of events: per provider, its event count and share decoded (`providers --etl`).
+  bool provider_counts = false;
   bool raw = false;                       // --raw: RawData even for decoded payloads
   std::vector<std::string> manifests;     // --manifest FILE|DIR, repeatable
   std::vector<std::string> format_files;  // --tmf DIR|FILE, repeatable
   bool no_builtin_schemas = false;        // --no-builtin-schemas
+  bool no_tdh = false;                    // --no-tdh (Windows: no TDH fallback)
 };
 
-/// Adds --format, -o, --summary, --manifest, --no-builtin-schemas, --tmf and --raw to `command`.
+/// Adds --format, -o, --summary, --manifest, --no-builtin-schemas, --no-tdh, --tmf and --raw to
+/// `command`.
 void add_event_output_options(CLI::App* command, event_output_options& options);
 
-/// Loads the --manifest and --tmf files into `decoder`. False, having told why on stderr.
+/// Loads the --manifest and --tmf files into `decoder` and, on Windows unless --no-tdh, makes
+/// TDH its last schema source. False, having told why on stderr.
 bool load_schemas(const event_output_options& options, decode::decoder& decoder);
 
 /// The writer the options ask for, writing into `sink`.

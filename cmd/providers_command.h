@@ -1,14 +1,23 @@
-// `etwcat providers`: list the built-in providers or kernel flags, or parse
-// one provider string and print what a session would enable.
+// `etwcat providers`: the providers etwcat knows of (built-in schemas, well-known table,
+// Windows 11 system providers, --manifest files, and on Windows the registered ones), one
+// provider's keywords, levels, tasks, opcodes and events (--details), the providers in
+// captures with their counts (--etl), the kernel flags (--kernel), or one parsed provider
+// string (--parse).
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace etwcat::cmd {
 
 struct providers_options {
   std::string format = "text";
+  std::string pattern;  // a name or GUID, a part of one, or a glob
+  bool details = false;
+  std::vector<std::string> etl;        // --etl FILE…
+  std::vector<std::string> manifests;  // --manifest FILE|DIR, repeatable
+  bool system = false;
   bool kernel = false;
   std::string parse;
   // Whether the options were on the command line (CLI11's count), not their defaults: an

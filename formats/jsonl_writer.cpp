@@ -153,6 +153,10 @@ void append_system(std::string& out, const event& e) {
     out.push_back('}');
   }
   if (!e.decode_error.empty()) append_json_string(m.key("DecodeError"), e.decode_error);
+  std::array<char, event::max_decode_warning> warning;
+  if (const std::string_view text = e.decode_warning(warning); !text.empty()) {
+    append_json_string(m.key("DecodeWarning"), text);
+  }
 }
 
 void append_extended(std::string& out, const event& e) {
@@ -207,6 +211,10 @@ void append_event_json(std::string& out, const event& e, const jsonl_options& op
     out += ",\"ExtendedData\":{";
     append_extended(out, e);
     out.push_back('}');
+  }
+  if (e.has_surplus()) {
+    out += ",\"Surplus\":";
+    append_hex_bytes(out, e.data.surplus().bytes);
   }
   if (!e.raw_data.empty() && (!e.payload_decoded || options.always_raw)) {
     out += ",\"RawData\":";

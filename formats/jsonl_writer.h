@@ -14,13 +14,19 @@
 //    "TimeCreated":{"SystemTime":"2011-01-23T22:07:27.2257591Z"},
 //    "Correlation":{"ActivityID":"{...}","RelatedActivityID":"{...}"},
 //    "Execution":{"ProcessID":0,"ThreadID":0,"ProcessorID":2,"KernelTime":15,"UserTime":31},
-//    "Classic":{"Group":"Process","Type":1,"HeaderType":"SYSTEM64"}
+//    "Classic":{"Group":"Process","Type":1,"HeaderType":"SYSTEM64"},
+//    "DecodeError":"field Name at offset 24: runs past the end of the payload (...)",
+//    "DecodeWarning":"4 bytes left over after the last field (offset 28)"
 //  },
 //  "EventData":{"FieldName":value, ...},
 //  "ExtendedData":{"StackTrace":["0x7FF6...", ...],"Sid":"S-1-5-18","TerminalSessionID":1, ...},
+//  "Surplus":"00000000",
 //  "RawData":"0A0B..."
 // }
 //
+// DecodeError: the payload did not fit its schema (RawData follows). DecodeWarning and Surplus:
+// every field decoded but the payload goes on after the last one; as TDH does, the fields are
+// kept and the event counts as decoded, and Surplus holds the bytes left over (upper-case hex).
 // Keys appear in this order and keys with nothing to say are left out (never null). GUIDs are
 // upper case in braces; masks, keys and addresses "0x…" upper case; times RFC 3339 UTC with 7
 // fractional digits; RawData upper-case hex. Execution has "ProcessorTime" instead of

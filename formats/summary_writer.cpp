@@ -1,6 +1,8 @@
 // Text columns for people, or JSON lines whose first member "Type" tells the three shapes
 // apart: {"Type":"File","File":…} per input, then {"Type":"Event","Provider":…,"EventName":…,
-// "Count":…,"First":…,"Last":…} per event name, then {"Type":"Total","Total":{…}}.
+// "Count":…,"First":…,"Last":…} per event name, then {"Type":"Total","Total":{…}}. "Decoded"
+// counts the events whose payload decoded, "Surplus" those of them with bytes left over after
+// the last field (DecodeWarning), "DecodeErrors" those that did not fit their schema.
 #include "formats/summary_writer.h"
 
 #include <fmt/format.h>
@@ -81,12 +83,19 @@ void summary_writer::write(const event& e) {
   for (stats* s : {&it->second, &source_stats(e.source)}) {
     ++s->count;
     if (e.fully_decoded()) ++s->decoded;
+    if (e.has_surplus()) ++s->surplus;
     if (!e.decode_error.empty()) ++s->decode_errors;
     if (e.has_time) {
       s->first = std::min(s->first, e.time_created);
       s->last = std::max(s->last, e.time_created);
     }
   }
+}
+
+std::uint64_t summary_writer::total_surplus() const noexcept {
+  std::uint64_t n = 0;
+  for (const stats& s : sources_) n += s.surplus;
+  return n;
 }
 
 summary_writer::stats& summary_writer::source_stats(std::uint16_t source) {
@@ -103,11 +112,12 @@ void summary_writer::finish(const summary& totals) {
       out += fmt::format(
           ",\"OSBuild\":{},\"Processors\":{},\"PointerSize\":{},\"Buffers\":{},"
           "\"EventsLost\":{},\"BuffersLost\":{},\"StartTime\":\"{}\",\"EndTime\":\"{}\","
-          "\"Events\":{},\"Decoded\":{},\"DecodeErrors\":{}}}\n",
+          "\"Events\":{},\"Decoded\":{},\"Surplus\":{},\"DecodeErrors\":{}}}\n",
           source.os_build, source.processors, source.pointer_size, source.buffers,
           source.events_lost, source.buffers_lost, time_text(source.start_time),
           time_text(source.end_time), source_stats(source.index).count,
-          source_stats(source.index).decoded, source_stats(source.index).decode_errors);
+          source_stats(source.index).decoded, source_stats(source.index).surplus,
+          source_stats(source.index).decode_errors);
     }
     for (const auto& [k, s] : events_) {
       out += "{\"Type\":\"Event\",\"Provider\":";
@@ -115,6 +125,7 @@ void summary_writer::finish(const summary& totals) {
       out += ",\"EventName\":";
       append_json_string(out, k.event_name);
       out += fmt::format(",\"Count\":{},\"Decoded\":{}", s.count, s.decoded);
+      if (s.surplus != 0) out += fmt::format(",\"Surplus\":{}", s.surplus);
       if (s.decode_errors != 0) out += fmt::format(",\"DecodeErrors\":{}", s.decode_errors);
       if (s.count && s.last) {
         out +=
@@ -124,9 +135,9 @@ void summary_writer::finish(const summary& totals) {
     }
     out += fmt::format(
         "{{\"Type\":\"Total\",\"Total\":{{\"Records\":{},\"Events\":{},\"EventsLost\":{},"
-        "\"Diagnostics\":{},\"DecodeErrors\":{}}}}}\n",
+        "\"Diagnostics\":{},\"Surplus\":{},\"DecodeErrors\":{}}}}}\n",
         totals.records_read, totals.events_written, totals.events_lost, totals.diagnostics,
-        totals.decode_errors);
+        total_surplus(), totals.decode_errors);
     // A live run's loss figures, lost or not: the summary is where a person looks for them.
     if (totals.loss != nullptr) {
       append_loss_json(out, *totals.loss);
@@ -141,21 +152,25 @@ void summary_writer::finish(const summary& totals) {
           source.events_lost, source.buffers_lost, time_text(source.start_time),
           time_text(source.end_time));
       const stats& s = source_stats(source.index);
-      out +=
-          fmt::format("{}: {} events, EventData decoded for {} ({}), {} decode errors\n",
-                      source.name, s.count, s.decoded, share(s.decoded, s.count), s.decode_errors);
+      out += fmt::format(
+          "{}: {} events, EventData decoded for {} ({}), {} of them with bytes left over, {} "
+          "decode errors\n",
+          source.name, s.count, s.decoded, share(s.decoded, s.count), s.surplus, s.decode_errors);
     }
-    out += fmt::format("\n{:>9}  {:>7}  {:<28}  {:<28}  {}\n", "COUNT", "DECODED", "FIRST", "LAST",
-                       "PROVIDER / EVENT");
+    // DECODED is the share decoded, surplus included; SURPLUS and ERRORS are counts.
+    out += fmt::format("\n{:>9}  {:>7}  {:>7}  {:>7}  {:<28}  {:<28}  {}\n", "COUNT", "DECODED",
+                       "SURPLUS", "ERRORS", "FIRST", "LAST", "PROVIDER / EVENT");
     for (const auto& [k, s] : events_) {
-      out += fmt::format("{:>9}  {:>7}  {:<28}  {:<28}  {} / {}\n", s.count,
-                         share(s.decoded, s.count), s.last ? time_text(s.first) : "-",
-                         s.last ? time_text(s.last) : "-", k.provider, k.event_name);
+      out += fmt::format("{:>9}  {:>7}  {:>7}  {:>7}  {:<28}  {:<28}  {} / {}\n", s.count,
+                         share(s.decoded, s.count), s.surplus, s.decode_errors,
+                         s.last ? time_text(s.first) : "-", s.last ? time_text(s.last) : "-",
+                         k.provider, k.event_name);
     }
     out += fmt::format(
-        "{:>9}  events in {} records, {} events lost, {} diagnostics, {} decode errors\n",
+        "{:>9}  events in {} records, {} events lost, {} diagnostics, {} with bytes left over, "
+        "{} decode errors\n",
         totals.events_written, totals.records_read, totals.events_lost, totals.diagnostics,
-        totals.decode_errors);
+        total_surplus(), totals.decode_errors);
     if (totals.loss != nullptr) out += loss_text(*totals.loss) + "\n";
   }
   sink_.flush();

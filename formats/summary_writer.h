@@ -46,13 +46,16 @@ class summary_writer final : public event_writer {
   };
   struct stats {
     std::uint64_t count = 0;
-    std::uint64_t decoded = 0;                // event::fully_decoded()
+    std::uint64_t decoded = 0;                // event::fully_decoded(), surplus included
+    std::uint64_t surplus = 0;                // decoded with bytes left over (DecodeWarning)
     std::uint64_t decode_errors = 0;          // with a DecodeError
     std::uint64_t first = ~std::uint64_t{0};  // FILETIME
     std::uint64_t last = 0;
   };
 
   stats& source_stats(std::uint16_t source);
+  // Events decoded with bytes left over, over all inputs.
+  std::uint64_t total_surplus() const noexcept;
 
   output_sink& sink_;
   summary_format format_;

@@ -167,6 +167,13 @@ void append_event_text(std::string& out, const event& e, bool color) {
     append_clean(value, e.decode_error);
     value.push_back('"');
   }
+  std::array<char, event::max_decode_warning> warning;
+  if (const std::string_view text = e.decode_warning(warning); !text.empty()) {
+    std::string& value = p.key("decode_warning");
+    value.push_back('"');
+    value.append(text);  // made here, no control bytes
+    value.push_back('"');
+  }
 }
 
 void text_writer::write(const event& e) {

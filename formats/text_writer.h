@@ -22,7 +22,9 @@ bool wants_color(std::FILE* file);
 /// Writes lines such as
 ///   2011-01-23T22:07:27.2257591Z Windows Kernel Process/Start pid=4 tid=8 cpu=2 version=2
 ///   opcode=1 raw_size=72
-/// (one line). The provider is its GUID when the trace does not name it.
+/// (one line). The provider is its GUID when the trace does not name it. A payload that did not
+/// fit its schema ends with decode_error="…", one with bytes left over after its last field
+/// with decode_warning="4 bytes left over after the last field (offset 28)".
 class text_writer final : public event_writer {
  public:
   explicit text_writer(output_sink& sink, color_mode mode = color_mode::automatic);

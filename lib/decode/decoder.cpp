@@ -63,6 +63,9 @@ struct decoder::state {
   // The built-in database (builtin_schemas()), one provider at a time as the trace shows it.
   bool use_builtin = true;
   mutable std::unordered_map<guid, std::unique_ptr<manifest_set>, guid_hash> builtin_loaded;
+  // The last source (TDH on Windows), and what it answered.
+  std::unique_ptr<schema_fallback> fallback;
+  mutable std::unordered_map<schema_key, schema_ptr, schema_key_hash> fallback_answers;
   // Owner of the learned schemas; a deque keeps addresses stable as it grows.
   std::deque<event_schema> learned_schemas;
   // Value maps of merged-trace metadata, by provider and name (they may come after the
@@ -118,9 +121,13 @@ struct decoder::state {
       if (found.schema != nullptr && names == nullptr) names = found.schema;
       if (found.layout_known) return found.schema;
     }
+    if (const event_schema* asked = ask_fallback(key, record)) {
+      if (names == nullptr) names = asked;
+      return asked;
+    }
     // No layout for this version: the nearest other version's, the newest older one first, as
-    // newer versions of an event append fields. The payload decoder reports what is left over,
-    // and apply() says which version was used.
+    // newer versions of an event append fields. What is left over becomes the event's surplus,
+    // and its DecodeWarning (or DecodeError, from apply()) names the version used.
     auto cached = other_versions.find(key);
     if (cached == other_versions.end()) {
       const event_schema* nearest = nullptr;
@@ -143,6 +150,15 @@ struct decoder::state {
     }
     if (names == nullptr) names = cached->second;
     return cached->second;
+  }
+
+  // The fallback's schema for an event, asked once per identity.
+  const event_schema* ask_fallback(const schema_key& key, const etl::record_view& record) const {
+    if (!fallback) return nullptr;
+    auto it = fallback_answers.find(key);
+    if (it == fallback_answers.end())
+      it = fallback_answers.emplace(key, fallback->find(record)).first;
+    return it->second.get();
   }
 
   // The built-in database's schemas of one provider, read the first time the provider is seen;
@@ -304,6 +320,12 @@ void decoder::use_builtin_schemas(bool use) {
   state_->other_versions.clear();
 }
 
+void decoder::use_fallback(std::unique_ptr<schema_fallback> fallback) {
+  state_->fallback = std::move(fallback);
+  state_->fallback_answers.clear();
+  state_->other_versions.clear();
+}
+
 result<std::size_t> decoder::add_format_files(const std::filesystem::path& file_or_folder) {
   std::error_code ec;
   auto added = std::filesystem::is_directory(file_or_folder, ec)
@@ -338,6 +360,14 @@ void decoder::decode(const etl::record_view& record, event& out) {
     if (schema == nullptr) {
       schema = find_kernel_schema(record.provider_guid(), record.opcode(), record.version(),
                                   record.pointer_size());
+    }
+    if (schema == nullptr && s.fallback) {
+      schema_key key;
+      key.classic = true;
+      key.id = record.provider_guid();
+      key.number = record.opcode();
+      key.version = record.version();
+      schema = s.ask_fallback(key, record);
     }
     if (schema != nullptr) {
       s.apply(*schema, record, out);

@@ -12,10 +12,21 @@
 
 #include "lib/base/diagnostics.h"
 #include "lib/base/result.h"
+#include "lib/decode/schema.h"
 #include "lib/etl/record_view.h"
 #include "lib/event/event.h"
 
 namespace etwcat::decode {
+
+/// A last source of schemas, for events that no other source describes: on Windows, TDH with
+/// the machine's registered manifests and MOF classes. The decoder asks once per event
+/// identity (provider or class, id or type, version) and keeps the answer, nullptr included.
+class schema_fallback {
+ public:
+  virtual ~schema_fallback() = default;
+  /// The schema of `record`'s event, or nullptr.
+  virtual schema_ptr find(const etl::record_view& record) = 0;
+};
 
 class decoder {
  public:
@@ -32,6 +43,9 @@ class decoder {
   /// Whether the built-in schema database (lib/decode/database/builtin_schemas.h) is searched,
   /// after the trace's own schemas and the manifests added; on by default.
   void use_builtin_schemas(bool use);
+  /// Asks `fallback` for manifest events whose own version no other source lays out (before
+  /// trying another version's layout), and for classic events without a built-in layout.
+  void use_fallback(std::unique_ptr<schema_fallback> fallback);
   /// Reads the WPP format files (*.tmf) of a folder (or one file). Returns the messages added.
   result<std::size_t> add_format_files(const std::filesystem::path& file_or_folder);
 

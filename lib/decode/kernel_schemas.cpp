@@ -1,6 +1,7 @@
-// kernel_schemas: the built-in layouts of classic kernel and KernelTraceControl events, written
-// as field lists (docs/etl-format.md §1.7, §1.9, §6, §7.2; checked against every such record
-// of the corpus) and turned into event_schema objects once, on first use.
+// kernel_schemas: the built-in layouts of classic kernel and KernelTraceControl events (and of
+// manifest events with an empty template), written as field lists (docs/etl-format.md §1.7,
+// §1.9, §6, §7.2; checked against every such record of the corpus) and turned into
+// event_schema objects once, on first use.
 #include "lib/decode/kernel_schemas.h"
 
 #include <algorithm>
@@ -104,6 +105,13 @@ class layout {
         top_.back().is_array = true;
       }
     }
+    return *this;
+  }
+  /// Makes the last field an array of `n` elements (a fixed count).
+  layout& times(std::uint16_t n) {
+    top_.back().count_from = size_source::fixed;
+    top_.back().count = n;
+    top_.back().is_array = true;
     return *this;
   }
   /// A struct of `members` (which must not contain structs themselves).
@@ -1030,7 +1038,8 @@ void registry::add_system_config(const class_def& c) {
           .hex32("DeviceTimingMode")
           .u32("LocationInformationLen")
           .wstr("LocationInformation"));
-  add(c, {24}, {2}, layout{}.u32("NodeCount").hex64("NodeMap"));
+  // The MOF (SystemConfig_V2_NumaNode): NodeMap is UInt64[NodeCount], one mask per node.
+  add(c, {24}, {2}, layout{}.u32("NodeCount").hex64("NodeMap").counted_by("NodeCount"));
   add(c, {25}, {2},
       layout{}
           .wstr("SystemManufacturer")
@@ -1038,7 +1047,9 @@ void registry::add_system_config(const class_def& c) {
           .wstr("BiosDate")
           .wstr("BiosVersion"));
   add(c, {26}, {2}, layout{}.u32("GroupCount").ptr("Affinity"));
-  add(c, {27}, {2}, layout{}.u32("ProcessorCount").u32("ProcessorNumber"));
+  // The MOF (SystemConfig_V2_ProcNumber): ProcessorNumber is UInt32[ProcessorCount].
+  add(c, {27}, {2},
+      layout{}.u32("ProcessorCount").u32("ProcessorNumber").counted_by("ProcessorCount"));
   add(c, {28}, {2}, layout{}.u32("MachineDPI").u32("UserDPI"));
   add(c, {29}, {2}, layout{}.hex32("CodeIntegrityInfo"));
   add(c, {30}, {2}, layout{}.guid_("MachineId"));
@@ -1100,6 +1111,19 @@ void registry::add_system_config(const class_def& c) {
           .wchars("ProcessorName", 64)
           .wchars("VendorIdentifier", 16)
           .wchars("ProcessorIdentifier", 128));
+  // EVENT_TRACE_TYPE_CONFIG_VIRTUALIZATION and _BOOT (evntrace.h), laid out as the MOF classes
+  // SystemConfig_Virtualization and SystemConfig_Boot (root\wmi) say; each checked on the one
+  // record of diaghub.kernel.1.etl (4 and 16 bytes).
+  add(c, {36}, {2},
+      layout{}.u8("VbsEnabled").u8("HvciEnabled").u8("HyperVisorEnabled").u8("Reserved"));
+  add(c, {37}, {2},
+      layout{}
+          .hex64("BootFlags")
+          .u32("FirmwareType")
+          .u8("SecureBootEnabled")
+          .u8("SecureBootCapable")
+          .u8("Reserved1")
+          .u8("Reserved2"));
 }
 
 // --- PerfInfo (group 0x0F): §6.8 --------------------------------------------------------------
@@ -1111,6 +1135,9 @@ void registry::add_perf_info(const class_def& c) {
       layout{}.ptr("InstructionPointer").u32("ThreadID").u16("Count").hex8("Flags").u8("Rank"));
   add(c, {47}, {2},
       layout{}.ptr("InstructionPointer").u32("ThreadID").u16("ProfileSource").u16("Reserved"));
+  // A mark set with the SetMark control code (PERFINFO_MARK_INFORMATION: char Name[]), such as
+  // WPR's "Wpr_Initiated_Rundown"; TraceEvent calls the string Value.
+  add(c, {34}, {2}, layout{}.astr("Value"));
   // InitialTime is a QPC timestamp, 8 bytes in both widths (TraceEvent reads Routine at 8).
   layout isr;
   isr.u64("InitialTime").ptr("Routine").u8("ReturnValue").u8("Vector").u16("Reserved");
@@ -1215,7 +1242,72 @@ const registry& the_registry() {
   return r;
 }
 
+// --- Manifest events whose published template is empty ----------------------------------------
+
+// Microsoft-Windows-DotNETRuntimePrivate: ClrEtwAll.man gives GC/PerHeapHistory (event 4,
+// opcode 17) version 2 an empty template; the runtime logs its gc_history_per_heap structure,
+// which TraceEvent (GCPerHeapHistoryTraceData) reads by hand. Layout, checked against the 1,394
+// such events of the PerfView captures: 5 generations (0, 1, 2, LOH, gen 0 after a second
+// pass) of 10 pointer-sized counters, 6 UInt32, then in .NET 4.5.2 a UInt64 ExtraGen0Commit,
+// then a 1-byte ClrInstanceID. Both runtimes write version 2, so the payload's size tells them
+// apart, as it does for TraceEvent: 25 bytes after the counters in 4.5, 33 in 4.5.2.
+constexpr guid clr_private_provider{
+    0x763FD754, 0x7086, 0x4DFE, {0x95, 0xEB, 0xC0, 0x1A, 0x46, 0xFA, 0xF4, 0xCA}};
+constexpr std::uint16_t gc_per_heap_history_id = 4;
+constexpr std::size_t gc_generations = 5;
+constexpr std::size_t gc_generation_counters = 10;
+
+event_schema gc_per_heap_history(bool extra_gen0_commit) {
+  layout generation;
+  for (const char* n :
+       {"SizeBefore", "FreeListSpaceBefore", "FreeObjSpaceBefore", "SizeAfter",
+        "FreeListSpaceAfter", "FreeObjSpaceAfter", "In", "Out", "Budget", "SurvRate"}) {
+    generation.size(n);
+  }
+  layout fields;
+  fields.group("GenData", generation)
+      .times(gc_generations)
+      .u32("CondemnReasons0")
+      .u32("CondemnReasons1")
+      .u32("MemoryPressure")
+      // Bit 31 says a mechanism was used, the low bits which one (TraceEvent's enums).
+      .hex32("ExpandMechanisms")
+      .hex32("CompactMechanisms")
+      .u32("HeapIndex");
+  if (extra_gen0_commit) fields.u64("ExtraGen0Commit");
+  fields.u8("ClrInstanceID");
+  event_schema s;
+  s.source = schema_source::manifest;
+  s.provider_guid = clr_private_provider;
+  s.provider_name = "Microsoft-Windows-DotNETRuntimePrivate";
+  s.id = gc_per_heap_history_id;
+  s.version = 2;
+  s.opcode = 17;
+  s.task = 1;
+  s.task_name = "GC";
+  s.opcode_name = "PerHeapHistory";
+  s.event_name = "GC/PerHeapHistory";
+  s.properties = fields.properties();
+  s.top_level_count = fields.top_level_count();
+  return s;
+}
+
 }  // namespace
+
+const event_schema* find_builtin_event_layout(const guid& provider, std::uint16_t id,
+                                              std::uint8_t version, std::size_t payload_size,
+                                              std::uint8_t pointer_size) {
+  if (provider != clr_private_provider || id != gc_per_heap_history_id || version != 2 ||
+      (pointer_size != 4 && pointer_size != 8)) {
+    return nullptr;
+  }
+  static const event_schema net45 = gc_per_heap_history(false);
+  static const event_schema net452 = gc_per_heap_history(true);
+  const std::size_t counters = gc_generations * gc_generation_counters * pointer_size;
+  if (payload_size == counters + 6 * 4 + 1) return &net45;
+  if (payload_size == counters + 6 * 4 + 8 + 1) return &net452;
+  return nullptr;
+}
 
 const event_schema* find_kernel_schema(const guid& event_class, std::uint8_t type,
                                        std::uint16_t version, std::uint8_t pointer_size) {

@@ -1,9 +1,11 @@
 // kernel_schemas: built-in schemas for classic kernel (NT Kernel Logger, MOF) events and the
 // classic events KernelTraceControl adds to merged traces (ImageID, WinSat, MetaData,
-// SysConfigEx). Layouts per docs/etl-format.md §1.7/§1.9 (EventTrace group), §6 (kernel
-// payloads) and §7.2; names as TraceEvent (PerfView) prints them.
+// SysConfigEx), and of the few manifest events whose published template is empty. Layouts per
+// docs/etl-format.md §1.7/§1.9 (EventTrace group), §6 (kernel payloads) and §7.2; names as
+// TraceEvent (PerfView) prints them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -39,6 +41,15 @@ std::string_view kernel_task_name(const guid& event_class) noexcept;
 /// The provider name TraceEvent shows for that class: "Windows Kernel", "KernelTraceControl",
 /// or "" for a class this file does not know.
 std::string_view kernel_class_provider(const guid& event_class) noexcept;
+
+/// A built-in layout for a manifest event whose published template declares no fields although
+/// the event carries a payload, or nullptr. TraceEvent reads such events by hand; the one known
+/// here is CLR-Private GC/PerHeapHistory version 2 (.NET 4.5 and 4.5.2, told apart by
+/// `payload_size`). `pointer_size` (4 or 8) is the record's: the producer's counters are
+/// pointer-sized. The layouts are built once and live for the whole program.
+const event_schema* find_builtin_event_layout(const guid& provider, std::uint16_t id,
+                                              std::uint8_t version, std::size_t payload_size,
+                                              std::uint8_t pointer_size);
 
 /// Every built-in schema, in (class, type, version) order; for tests and listings.
 std::span<const event_schema* const> all_kernel_schemas();

@@ -12,6 +12,7 @@
 #include "lib/base/byte_cursor.h"
 #include "lib/base/net_address.h"
 #include "lib/base/time_format.h"
+#include "lib/decode/kernel_schemas.h"
 #include "lib/event/record_event.h"
 
 namespace etwcat::decode {
@@ -141,16 +142,17 @@ class payload_decoder::reader {
     const std::size_t n = schema_.properties.size();
     self_.values_.assign(n, 0);
     self_.known_.assign(n, 0);
+    out_.set_surplus({});
     const std::size_t top = std::min<std::size_t>(schema_.top_level_count, n);
     if (!decode_range(0, top, 0)) return false;
     if (!in_.at_end() && !schema_.allow_trailing_bytes) {
-      error_.clear();
-      append_number(error_, in_.remaining());
-      error_.append(in_.remaining() == 1 ? " byte" : " bytes");
-      error_.append(" left over after the last field (offset ");
-      append_number(error_, in_.position());
-      error_.push_back(')');
-      return false;
+      // Every field decoded: as TDH does, keep them and leave the rest to the caller, who
+      // reports it (event::decode_warning()) rather than failing the event.
+      payload_surplus surplus;
+      surplus.bytes = in_.rest();
+      surplus.offset = static_cast<std::uint32_t>(in_.position());
+      if (schema_.source != schema_source::kernel) surplus.schema_version = schema_.version;
+      out_.set_surplus(surplus);
     }
     return true;
   }
@@ -786,7 +788,16 @@ class payload_decoder::reader {
 
 bool payload_decoder::decode(const event_schema& schema, std::span<const std::byte> payload,
                              std::uint8_t pointer_size, event_data& out, std::string& error) {
-  reader r(*this, schema, payload, pointer_size, out, error);
+  const event_schema* layout = &schema;
+  if (schema.properties.empty() && !payload.empty()) {
+    // A published template with no fields for an event that has a payload: the built-in
+    // layouts know some (kernel_schemas.h), which TraceEvent reads by hand too.
+    if (const event_schema* known = find_builtin_event_layout(
+            schema.provider_guid, schema.id, schema.version, payload.size(), pointer_size)) {
+      layout = known;
+    }
+  }
+  reader r(*this, *layout, payload, pointer_size, out, error);
   return r.run();
 }
 

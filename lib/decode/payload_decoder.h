@@ -36,12 +36,14 @@ namespace etwcat::decode {
 class payload_decoder {
  public:
   /// Appends the properties of `schema` read from `payload` to `out`. Returns true when every
-  /// property decoded and the payload was consumed exactly (or the schema allows trailing
-  /// bytes). Otherwise sets `error` to one line naming the field and byte offset, e.g.
+  /// property decoded. Bytes after the last property are not an error (TDH ignores them):
+  /// they go to out.surplus(), unless the schema allows trailing bytes, which are dropped
+  /// silently. Otherwise sets `error` to one line naming the field and byte offset, e.g.
   /// "field Items[2].Name at offset 24: runs past the end of the payload (8 bytes needed,
-  /// 3 left)" or "6 bytes left over after the last field (offset 40)", and `out` keeps what
-  /// decoded (containers opened for a failing field are closed). `pointer_size` is 4 or 8
-  /// (anything else counts as 8).
+  /// 3 left)", and `out` keeps what decoded (containers opened for a failing field are
+  /// closed). `pointer_size` is 4 or 8 (anything else counts as 8). A schema without
+  /// properties for a payload that has bytes is replaced by the built-in layout of that event
+  /// when there is one (find_builtin_event_layout(): CLR-Private GC/PerHeapHistory).
   bool decode(const event_schema& schema, std::span<const std::byte> payload,
               std::uint8_t pointer_size, event_data& out, std::string& error);
 

@@ -3,6 +3,7 @@
 #include "lib/decode/schema.h"
 
 #include <array>
+#include <string>
 #include <string_view>
 
 #include "lib/base/ascii.h"
@@ -59,6 +60,172 @@ bool names_bit_mask(std::string_view field_name) noexcept {
     if (ends_with_ignoring_case(field_name, suffix)) return true;
   }
   return false;
+}
+
+std::string in_type_name(in_type type) {
+  switch (type) {
+    case in_type::null:
+      return "Null";
+    case in_type::unicode_string:
+      return "UnicodeString";
+    case in_type::ansi_string:
+      return "AnsiString";
+    case in_type::int8:
+      return "Int8";
+    case in_type::uint8:
+      return "UInt8";
+    case in_type::int16:
+      return "Int16";
+    case in_type::uint16:
+      return "UInt16";
+    case in_type::int32:
+      return "Int32";
+    case in_type::uint32:
+      return "UInt32";
+    case in_type::int64:
+      return "Int64";
+    case in_type::uint64:
+      return "UInt64";
+    case in_type::float32:
+      return "Float";
+    case in_type::float64:
+      return "Double";
+    case in_type::boolean:
+      return "Boolean";
+    case in_type::binary:
+      return "Binary";
+    case in_type::guid:
+      return "GUID";
+    case in_type::pointer:
+      return "Pointer";
+    case in_type::filetime:
+      return "FILETIME";
+    case in_type::systemtime:
+      return "SYSTEMTIME";
+    case in_type::sid:
+      return "SID";
+    case in_type::hex_int32:
+      return "HexInt32";
+    case in_type::hex_int64:
+      return "HexInt64";
+    case in_type::manifest_counted_string:
+      return "CountedString";
+    case in_type::manifest_counted_ansi_string:
+      return "CountedAnsiString";
+    case in_type::manifest_counted_binary:
+      return "CountedBinary";
+    case in_type::counted_string:
+      return "MofCountedString";
+    case in_type::counted_ansi_string:
+      return "MofCountedAnsiString";
+    case in_type::reversed_counted_string:
+      return "ReversedCountedString";
+    case in_type::reversed_counted_ansi_string:
+      return "ReversedCountedAnsiString";
+    case in_type::non_null_terminated_string:
+      return "NonNullTerminatedString";
+    case in_type::non_null_terminated_ansi_string:
+      return "NonNullTerminatedAnsiString";
+    case in_type::unicode_char:
+      return "UnicodeChar";
+    case in_type::ansi_char:
+      return "AnsiChar";
+    case in_type::size_t_:
+      return "SizeT";
+    case in_type::hex_dump:
+      return "HexDump";
+    case in_type::wbem_sid:
+      return "WBEMSid";
+  }
+  return "InType(" + std::to_string(static_cast<unsigned>(type)) + ")";
+}
+
+std::string out_type_name(out_type type) {
+  switch (type) {
+    case out_type::none:
+      return "";
+    case out_type::string:
+      return "string";
+    case out_type::datetime:
+      return "dateTime";
+    case out_type::byte:
+      return "byte";
+    case out_type::unsigned_byte:
+      return "unsignedByte";
+    case out_type::short_:
+      return "short";
+    case out_type::unsigned_short:
+      return "unsignedShort";
+    case out_type::int_:
+      return "int";
+    case out_type::unsigned_int:
+      return "unsignedInt";
+    case out_type::long_:
+      return "long";
+    case out_type::unsigned_long:
+      return "unsignedLong";
+    case out_type::float_:
+      return "float";
+    case out_type::double_:
+      return "double";
+    case out_type::boolean:
+      return "boolean";
+    case out_type::guid:
+      return "GUID";
+    case out_type::hex_binary:
+      return "hexBinary";
+    case out_type::hex_int8:
+      return "HexInt8";
+    case out_type::hex_int16:
+      return "HexInt16";
+    case out_type::hex_int32:
+      return "HexInt32";
+    case out_type::hex_int64:
+      return "HexInt64";
+    case out_type::pid:
+      return "PID";
+    case out_type::tid:
+      return "TID";
+    case out_type::port:
+      return "Port";
+    case out_type::ipv4:
+      return "IPv4";
+    case out_type::ipv6:
+      return "IPv6";
+    case out_type::socket_address:
+      return "SocketAddress";
+    case out_type::cim_datetime:
+      return "CIMDateTime";
+    case out_type::etw_time:
+      return "ETWTIME";
+    case out_type::xml:
+      return "Xml";
+    case out_type::error_code:
+      return "ErrorCode";
+    case out_type::win32_error:
+      return "Win32Error";
+    case out_type::ntstatus:
+      return "NTSTATUS";
+    case out_type::hresult:
+      return "HResult";
+    case out_type::culture_insensitive_datetime:
+      return "DateTimeCultureInsensitive";
+    case out_type::json:
+      return "Json";
+    case out_type::utf8:
+      return "Utf8";
+    case out_type::pkcs7_with_type_info:
+      return "Pkcs7WithTypeInfo";
+    case out_type::code_pointer:
+      return "CodePointer";
+    case out_type::datetime_utc:
+      return "DateTimeUtc";
+    case out_type::reduced_string:
+      return "ReducedString";
+    case out_type::no_print:
+      return "NoPrint";
+  }
+  return "OutType(" + std::to_string(static_cast<unsigned>(type)) + ")";
 }
 
 }  // namespace etwcat::decode

@@ -180,6 +180,12 @@ struct event_schema {
 
 using schema_ptr = std::shared_ptr<const event_schema>;
 
+/// The manifest name of a TDH input type without its prefix ("UInt32", "UnicodeString"), or
+/// "InType(N)" for a number TDH does not define. For listings (`etwcat providers --details`).
+std::string in_type_name(in_type type);
+/// The manifest name of a TDH output type ("HexInt32", "string"), "" for none, or "OutType(N)".
+std::string out_type_name(out_type type);
+
 /// The count quirk of docs/etl-format.md §7.3: metadata that gives an array a literal count
 /// above 1 (CLRStackWalk's Stack, count 2) while the producer writes as many elements as the
 /// integer field just before it says (FrameCount). True when properties[index - 1] is such a

@@ -1,14 +1,19 @@
-// xml_reader: a small, strict XML 1.0 reader for instrumentation manifests — elements,
-// attributes, character data, CDATA, the five predefined entities and character references;
-// comments, processing instructions and DOCTYPE are skipped, namespace prefixes are kept as part
-// of names. Written here rather than taken as a dependency because manifests use only this
-// subset and the Windows cross build must stay free of extra libraries.
+// xml_reader: instrumentation manifests as a small read-only tree — elements, attributes, the
+// character data of an element (CDATA included, entities and character references replaced) and
+// the byte offset of each element, for "line:column" messages. Parsing is pugixml's (in place, in
+// the document's own copy of the text); the tree is copied into flat arrays so that no pugixml
+// type appears here. pugixml is lenient where XML is not, so the reader adds XML 1.0's
+// well-formedness checks on top: one root element and no text outside it, no duplicate
+// attribute, no '<' in an attribute value, only the five predefined entities and character
+// references of real characters, no '--' in a comment, no NUL. Comments, processing instructions
+// and DOCTYPE are skipped; namespace prefixes are kept as part of names.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -111,17 +116,18 @@ class xml_children {
 
 inline xml_children xml_element::children() const noexcept { return xml_children(first_child()); }
 
-/// A parsed document. Names, and values without entities, are views into the text given to
-/// parse(), which must outlive the document (as with simdjson's on-demand parser); decoded
-/// values live in the document.
+/// A parsed document. Names, values and texts are views into the document's own copy of the
+/// text, valid while the document is: the text given to parse() need not outlive it.
 ///
 ///   auto doc = xml_document::parse(text);
-///   if (!doc) return doc.failure();  // "12:7: expected '>' after '/' in <data>"
+///   if (!doc) return doc.failure();  // "12:7: expected '=' after attribute name"
 ///   for (xml_element e : doc.value().root().children()) { ... }
 class xml_document {
  public:
-  /// Parses `text` (UTF-8; a leading byte-order mark is skipped). Errors are one line that
-  /// starts with "line:column: ", and `offset` is the byte offset of the problem.
+  /// Parses `text` (UTF-8; a leading byte-order mark is skipped; UTF-16 must be converted
+  /// first, as read_manifest_file does). Line ends are normalized to '\n' and white space in
+  /// attribute values to spaces, as XML 1.0 says. Errors are one line that starts with
+  /// "line:column: ", and `offset` is the byte offset of the problem.
   [[nodiscard]] static result<xml_document> parse(std::string_view text);
 
   xml_document(xml_document&&) noexcept = default;
@@ -137,7 +143,7 @@ class xml_document {
 
  private:
   friend class xml_element;
-  friend class xml_parser;
+  friend class xml_builder;
   xml_document() = default;
 
   static constexpr std::uint32_t none = 0xFFFFFFFF;
@@ -150,9 +156,10 @@ class xml_document {
     std::uint32_t first_child = none;
     std::uint32_t next_sibling = none;
   };
+  std::unique_ptr<char[]> buffer_;  // the text, parsed in place: names and values point into it
   std::vector<element_record> elements_;
   std::vector<xml_attribute> attributes_;
-  std::deque<std::string> decoded_;  // values with entities replaced; a deque keeps them in place
+  std::deque<std::string> joined_;  // texts of several pieces; a deque keeps them in place
 };
 
 }  // namespace etwcat::decode

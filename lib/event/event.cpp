@@ -2,6 +2,7 @@
 #include "lib/event/event.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 namespace etwcat {
@@ -78,6 +79,33 @@ void event::set_sid(std::string_view text) noexcept {
   sid_length_ = std::min(text.size(), sid_storage_.size());
   std::memcpy(sid_storage_.data(), text.data(), sid_length_);
   has_sid = true;
+}
+
+std::string_view event::decode_warning(std::span<char, max_decode_warning> buffer) const noexcept {
+  if (!has_surplus()) return {};
+  const payload_surplus& surplus = data.surplus();
+  char* at = buffer.data();
+  char* const end = buffer.data() + buffer.size();
+  auto put = [&](std::string_view text) {
+    at = std::copy_n(text.data(), std::min<std::size_t>(text.size(), end - at), at);
+  };
+  auto put_number = [&](std::uint64_t n) { at = std::to_chars(at, end, n).ptr; };
+  // The schema of another version (newer versions append fields): say so, so that the
+  // surplus is not read as damage.
+  if (surplus.schema_version >= 0 && has_version &&
+      static_cast<std::uint32_t>(surplus.schema_version) != version) {
+    put("version ");
+    put_number(static_cast<std::uint64_t>(surplus.schema_version));
+    put(" schema applied to version ");
+    put_number(version);
+    put(": ");
+  }
+  put_number(surplus.bytes.size());
+  put(surplus.bytes.size() == 1 ? " byte" : " bytes");
+  put(" left over after the last field (offset ");
+  put_number(surplus.offset);
+  put(")");
+  return std::string_view(buffer.data(), static_cast<std::size_t>(at - buffer.data()));
 }
 
 bool event::has_extended_data() const noexcept {

@@ -155,13 +155,25 @@ class event {
   /// Set by a decoder that turned the payload into EventData; writers then omit RawData
   /// unless asked for it.
   bool payload_decoded = false;
-  /// Why the payload did not decode exactly (a field past the end, bytes left over); empty
-  /// when it did. The event still carries what decoded, and RawData.
+  /// Why the payload did not fit its schema (a field past the end of the payload); empty when
+  /// it did. The event still carries what decoded, and RawData.
   std::string decode_error;
-  /// True when nothing of the payload is left undecoded: it decoded exactly, or it is empty.
+  /// True when the payload decoded, exactly or with bytes left over after the last field
+  /// (has_surplus()), or when it is empty.
   bool fully_decoded() const noexcept {
     return raw_data.empty() || (payload_decoded && decode_error.empty());
   }
+  /// True when the payload decoded but its schema ended before it did: data.surplus() holds
+  /// the bytes left over, which print as "Surplus", and decode_warning() says so.
+  bool has_surplus() const noexcept {
+    return payload_decoded && decode_error.empty() && !data.surplus().bytes.empty();
+  }
+  /// Room for decode_warning(): the longest prefix and two 10-digit numbers fit.
+  static constexpr std::size_t max_decode_warning = 128;
+  /// The text of System.DecodeWarning, written into `buffer` (nothing is allocated): "4 bytes
+  /// left over after the last field (offset 28)", prefixed "version 3 schema applied to
+  /// version 4: " when the schema was another version's. Empty when !has_surplus().
+  std::string_view decode_warning(std::span<char, max_decode_warning> buffer) const noexcept;
 
   // --- RawData ----------------------------------------------------------------------------
   std::span<const std::byte> raw_data;  // the user data (payload) of the record

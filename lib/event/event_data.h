@@ -50,6 +50,18 @@ struct data_item {
   data_item() : unsigned_value(0) {}
 };
 
+/// Bytes of a payload after the last field its schema describes. TDH ignores them; the decoders
+/// keep the fields, count the event as decoded, and say what was left (output: DecodeWarning,
+/// Surplus). A producer that writes more than its manifest says (an 8-byte connid where the
+/// template has 4), or a newer version of an event read with an older schema, leaves these.
+struct payload_surplus {
+  std::span<const std::byte> bytes;  // into the record's payload, like event::raw_data
+  std::uint32_t offset = 0;          // where they start in the payload
+  /// The version of the schema applied, when the warning should say it if the event's own
+  /// version differs (manifest and MOF schemas); -1 for built-in layouts, which never do.
+  std::int32_t schema_version = -1;
+};
+
 /// The EventData of one event: top-level items form an object; begin/end items nest.
 ///
 ///   data.clear();
@@ -62,6 +74,7 @@ class event_data {
   void clear() noexcept {
     items_.clear();
     arena_.clear();
+    surplus_ = {};
   }
   bool empty() const noexcept { return items_.empty(); }
   std::span<const data_item> items() const noexcept { return items_; }
@@ -72,6 +85,10 @@ class event_data {
   std::span<const std::byte> bytes(const data_item& item) const noexcept;
   /// The GUID of a guid item (null GUID for other types).
   guid guid_value(const data_item& item) const noexcept;
+
+  /// What the schema left over after its last field; `bytes` empty when it consumed the payload.
+  const payload_surplus& surplus() const noexcept { return surplus_; }
+  void set_surplus(const payload_surplus& surplus) noexcept { surplus_ = surplus; }
 
   /// The first top-level item named `name`, ignoring ASCII case (schemas of one event differ:
   /// "ProcessId" in one, "ProcessID" in another), or nullptr.
@@ -111,6 +128,7 @@ class event_data {
   data_item& push(std::string_view name, data_type type);
   std::vector<data_item> items_;
   std::string arena_;
+  payload_surplus surplus_;
 };
 
 }  // namespace etwcat

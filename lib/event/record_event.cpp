@@ -209,7 +209,10 @@ constexpr type_name kernel_type_names[] = {
     {0x0B, 33, "DeviceFamily"},
     {0x0B, 34, "FlightIds"},
     {0x0B, 35, "Processors"},
+    {0x0B, 36, "Virtualization"},  // the MOF's names: TraceEvent has none
+    {0x0B, 37, "Boot"},
     // PerfInfo
+    {0x0F, 34, "Mark"},
     {0x0F, 46, "Sample"},
     {0x0F, 47, "PMCSample"},
     {0x0F, 50, "ISR"},

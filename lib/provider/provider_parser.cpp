@@ -8,6 +8,8 @@
 
 #include "lib/base/ascii.h"
 #include "lib/base/usage_error.h"
+#include "lib/decode/database/builtin_schemas.h"
+#include "lib/decode/tdh/tdh_schemas.h"
 #include "lib/provider/go_number.h"
 #include "lib/provider/known_providers.h"
 #include "lib/provider/name_hash.h"
@@ -22,8 +24,11 @@ struct level_name {
   std::string_view name;
   std::uint8_t value;
 };
-constexpr level_name level_names[] = {{"critical", 1},    {"error", 2}, {"warning", 3},
-                                      {"information", 4}, {"info", 4},  {"verbose", 5}};
+// winmeta's names too: LogAlways and Informational (written without "win:", as ':' separates
+// the fields).
+constexpr level_name level_names[] = {{"critical", 1},    {"error", 2},    {"warning", 3},
+                                      {"information", 4}, {"info", 4},     {"informational", 4},
+                                      {"verbose", 5},     {"logalways", 0}};
 
 // Builds the one-line error for the whole string `text`.
 class failure {
@@ -74,6 +79,11 @@ void parse_identity(std::string_view field, provider& out, const name_resolver& 
     out.id = known->id;
     return;
   }
+  if (const auto* entry = decode::builtin_schemas().find_by_name(field)) {
+    out.name = std::string(entry->name);
+    out.id = entry->id;
+    return;
+  }
   if (resolver) {
     if (auto id = resolver(field)) {
       out.name = std::string(field);
@@ -83,18 +93,73 @@ void parse_identity(std::string_view field, provider& out, const name_resolver& 
   }
   fail("unknown provider name " + quoted(field) +
        (resolver ? " (neither built in nor registered on this machine;"
-                 : " (not in the built-in table;") +
+                 : " (not among the built-in providers;") +
        " give its GUID, or *" + std::string(field) + " for an EventSource/TraceLogging provider)");
 }
 
-void parse_level_field(std::string_view field, provider& out, const failure& fail) {
-  auto value = parse_level(field);
-  if (!value) {
-    fail("level " + quoted(field) +
-         " is neither a number (0-255) nor a level name "
-         "(critical, error, warning, information, verbose)");
+// What the provider declares, for keyword and level names: the built-in database's entry, else
+// (on Windows) TDH's. Looked up only when a name is used.
+class declarations {
+ public:
+  explicit declarations(const provider& p) : provider_(p) {}
+
+  const std::vector<decode::declaration>& keywords() { return load().keywords; }
+  const std::vector<decode::declaration>& levels() { return load().levels; }
+  const std::string& provider_label() const { return label_; }
+
+ private:
+  const decode::manifest_provider& load() {
+    if (loaded_) return *loaded_;
+    label_ = provider_.name.empty() ? provider_.id.to_string() : provider_.name;
+    if (const auto* entry = decode::builtin_schemas().find(provider_.id)) {
+      if (auto p = decode::builtin_schemas().load(*entry); p.ok()) loaded_ = p.value();
+    }
+    if ((!loaded_ || loaded_->keywords.empty()) && decode::tdh_available()) {
+      if (auto p = decode::tdh_provider_details(provider_.id); p.ok()) loaded_ = p.value();
+    }
+    if (!loaded_) loaded_ = std::make_shared<const decode::manifest_provider>();
+    return *loaded_;
   }
-  out.level = *value;
+
+  const provider& provider_;
+  std::shared_ptr<const decode::manifest_provider> loaded_;
+  std::string label_;
+};
+
+std::string name_list(const std::vector<decode::declaration>& list) {
+  std::string out;
+  for (const auto& d : list) {
+    if (d.name.empty()) continue;
+    if (!out.empty()) out += ", ";
+    out += d.name;
+  }
+  return out;
+}
+
+void parse_level_field(std::string_view field, provider& out, declarations& known,
+                       const failure& fail) {
+  if (auto value = parse_level(field)) {
+    out.level = *value;
+    return;
+  }
+  // A level the provider declares ("win:Informational", or one of its own).
+  const auto& levels = known.levels();
+  // ':' separates the fields, so "win:Informational" is written "Informational".
+  const auto it = std::find_if(levels.begin(), levels.end(), [&](const auto& l) {
+    std::string_view name = l.name;
+    if (name.starts_with("win:")) name.remove_prefix(4);
+    return equals_ignoring_case(name, field) || equals_ignoring_case(l.display, field);
+  });
+  if (it != levels.end() && it->value <= 0xFF) {
+    out.level = static_cast<std::uint8_t>(it->value);
+    return;
+  }
+  fail("level " + quoted(field) +
+       " is neither a number (0-255) nor a level name "
+       "(critical, error, warning, information, verbose" +
+       (levels.empty() ? std::string()
+                       : ", or " + known.provider_label() + "'s: " + name_list(levels)) +
+       ")");
 }
 
 std::uint16_t parse_event_id(std::string_view text, std::string_view field, const failure& fail) {
@@ -142,10 +207,44 @@ void parse_event_ids(std::string_view field, provider& out, const failure& fail)
   }
 }
 
-std::uint64_t parse_keyword(std::string_view field, std::string_view which, const failure& fail) {
-  auto value = parse_go_uint(field, 64);
-  if (!value) fail(std::string(which) + " " + quoted(field) + " is not a 64-bit number");
-  return *value;
+// A keyword mask: a number, or names and numbers joined by '|' ("WINEVENT_KEYWORD_PROCESS|0x40"),
+// names as the provider declares them (its symbol or its display name), any case.
+std::uint64_t parse_keyword(std::string_view field, std::string_view which, declarations& known,
+                            const failure& fail) {
+  if (auto value = parse_go_uint(field, 64)) return *value;
+  std::uint64_t mask = 0;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t bar = field.find('|', start);
+    std::string_view item = field.substr(start, bar == std::string_view::npos ? bar : bar - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) fail(std::string(which) + " " + quoted(field) + " has an empty keyword");
+    if (auto value = parse_go_uint(item, 64)) {
+      mask |= *value;
+    } else if (is_go_uint(item)) {
+      fail(std::string(which) + " " + quoted(item) + " is not a 64-bit number");
+    } else {
+      const auto& keywords = known.keywords();
+      const auto it = std::find_if(keywords.begin(), keywords.end(), [&](const auto& k) {
+        return equals_ignoring_case(k.name, item) || equals_ignoring_case(k.display, item);
+      });
+      if (it == keywords.end()) {
+        if (keywords.empty()) {
+          fail(std::string(which) + " " + quoted(field) + ": " + quoted(item) +
+               " is not a number, and no keyword names are known for " + known.provider_label() +
+               " (give the mask as a number)");
+        }
+        fail(std::string(which) + " " + quoted(field) + ": " + quoted(item) +
+             " is not a keyword of " + known.provider_label() +
+             " (its keywords: " + name_list(keywords) + ")");
+      }
+      mask |= it->value;
+    }
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  return mask;
 }
 
 }  // namespace
@@ -172,13 +271,14 @@ provider parse_provider(std::string_view text, const name_resolver& resolver) {
 
   provider out;
   parse_identity(fields[0], out, resolver, fail);
-  if (count > 1 && !fields[1].empty()) parse_level_field(fields[1], out, fail);
+  declarations known(out);
+  if (count > 1 && !fields[1].empty()) parse_level_field(fields[1], out, known, fail);
   if (count > 2 && !fields[2].empty()) parse_event_ids(fields[2], out, fail);
   if (count > 3 && !fields[3].empty()) {
-    out.match_any_keyword = parse_keyword(fields[3], "MatchAnyKeyword", fail);
+    out.match_any_keyword = parse_keyword(fields[3], "MatchAnyKeyword", known, fail);
   }
   if (count > 4 && !fields[4].empty()) {
-    out.match_all_keyword = parse_keyword(fields[4], "MatchAllKeyword", fail);
+    out.match_all_keyword = parse_keyword(fields[4], "MatchAllKeyword", known, fail);
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "lib/base/guid.h"
 
@@ -20,6 +21,21 @@ struct system_provider {
   std::uint64_t keywords;      // and its SYSTEM_*_KW_* keywords
   std::string_view description;
 };
+
+/// One of Windows 11's system providers (SystemProcessProviderGuid, …): its GUID and its
+/// keywords, named as the SDK names them (SYSTEM_PROCESS_KW_LOADER).
+struct windows_system_provider {
+  std::string_view name;
+  guid id;
+  struct keyword {
+    std::string_view name;
+    std::uint64_t mask;
+  };
+  std::vector<keyword> keywords;
+};
+
+/// All 17 of them, by name.
+std::span<const windows_system_provider> windows_system_providers() noexcept;
 
 /// Every group, in the order `etwcat providers --kernel` would list them.
 std::span<const system_provider> system_providers() noexcept;

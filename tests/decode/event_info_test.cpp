@@ -18,13 +18,9 @@ using namespace etwcat;
 using namespace etwcat::decode;
 using etwcat::testing::byte_writer;
 using etwcat::testing::bytes;
+using etwcat::testing::put_at;
 
 namespace {
-
-template <class T>
-void put_at(bytes& b, std::size_t at, T value) {
-  std::memcpy(b.data() + at, &value, sizeof value);
-}
 
 // Builds a TRACE_EVENT_INFO: the fixed part, the properties, then the strings they point to.
 struct info_builder {

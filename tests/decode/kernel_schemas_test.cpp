@@ -158,6 +158,12 @@ TEST_CASE("kernel_schemas: names are TraceEvent's Class/Type") {
         "SystemConfig/CPU");
   CHECK(schema(class_guid("ce1dbfb4-137e-4da6-87b0-3f59aa102cbc"), 46, 2).event_name ==
         "PerfInfo/Sample");
+  CHECK(schema(class_guid("ce1dbfb4-137e-4da6-87b0-3f59aa102cbc"), 34, 2).event_name ==
+        "PerfInfo/Mark");
+  CHECK(schema(class_guid("01853a65-418f-4f36-aefc-dc0f1d2fd235"), 36, 2).event_name ==
+        "SystemConfig/Virtualization");
+  CHECK(schema(class_guid("01853a65-418f-4f36-aefc-dc0f1d2fd235"), 37, 2).event_name ==
+        "SystemConfig/Boot");
   // Group 3 type 10 carries the Image class GUID (§2.8).
   CHECK(schema(etl::kernel_group_guid(0x03, 10), 10, 2).event_name == "Image/Load");
   CHECK(schema(etl::kernel_group_guid(0x14, 3), 3, 3).event_name == "Image/DCStart");
@@ -218,7 +224,7 @@ TEST_CASE("kernel_schemas: kernel-group names equal the names fill_event gives r
     }
   }
   // All but the 17 of SysConfig (4), ImageID (7), WinSat (3), MetaData (2) and LostEvent (1).
-  CHECK(checked == 333);
+  CHECK(checked == 336);
   CHECK(all_kernel_schemas().size() == checked + 17);
 }
 
@@ -338,13 +344,17 @@ TEST_CASE("kernel_schemas: DiskIO/Read V3 decodes with 8- and 4-byte pointers") 
   CHECK(num(r.data, "Irp") == 0x85A1DC60);
   CHECK(num(r.data, "HighResResponseTime") == 258208);
   CHECK(num(r.data, "IssuingThreadId") == 44);
-  // The 64-bit layout read as 32-bit leaves 8 bytes over: exact consume is enforced.
+  // The 64-bit layout read as 32-bit leaves 8 bytes over: every field decodes (as TDH would
+  // read it), and the 8 bytes are reported as the surplus, not lost.
   r = run(s, p8, 4);
-  CHECK_FALSE(r.ok);
-  CHECK(r.error == "8 bytes left over after the last field (offset 44)");
+  CHECK(r.ok);
+  CHECK(r.error.empty());
+  CHECK(r.data.surplus().bytes.size() == 8);
+  CHECK(r.data.surplus().offset == 44);
+  CHECK(r.data.surplus().schema_version == -1);  // a built-in layout: no version to name
 }
 
-TEST_CASE("kernel_schemas: short and long payloads are errors naming field and offset") {
+TEST_CASE("kernel_schemas: short payloads are errors naming field and offset, long ones not") {
   const event_schema& s = schema(disk_class, 10, 3);
   auto payload = disk_read_v3(8);
   payload.resize(50);
@@ -356,11 +366,13 @@ TEST_CASE("kernel_schemas: short and long payloads are errors naming field and o
   payload = disk_read_v3(8);
   payload.resize(56);
   r = run(s, payload, 8);
-  CHECK_FALSE(r.ok);
-  CHECK(r.error == "4 bytes left over after the last field (offset 52)");
-  // A newer version than the newest layout may carry more.
+  CHECK(r.ok);  // bytes left over are a surplus, not an error
+  CHECK(r.data.surplus().bytes.size() == 4);
+  CHECK(r.data.surplus().offset == 52);
+  // A newer version than the newest layout may carry more: dropped without a word.
   r = run(schema(disk_class, 10, 4), payload, 8);
   CHECK_MESSAGE(r.ok, r.error);
+  CHECK(r.data.surplus().bytes.empty());
 
   // A stack whose last address is cut: the error names the element.
   auto stack = bytes_out{}
@@ -387,6 +399,39 @@ TEST_CASE("kernel_schemas: short and long payloads are errors naming field and o
   r = run(schema(event_trace_class, 67, 2), good.b, 8);
   REQUIRE_MESSAGE(r.ok, r.error);
   CHECK(text(r.data, "BinaryPath") == "C:\\x.sys");
+}
+
+// No capture of the corpus has these events (no SystemConfig type 24 or 27, no PerfInfo type
+// 34), so their layouts are checked on payloads built from the MOF classes.
+TEST_CASE("kernel_schemas: ProcessorNumber and NumaNode are counted arrays, Mark a string") {
+  const guid config_class = class_guid("01853a65-418f-4f36-aefc-dc0f1d2fd235");
+  // SystemConfig_V2_ProcNumber: ProcessorCount, then that many UInt32. Read as one value, three
+  // of them were left over.
+  auto numbers = bytes_out{}.u32(4).u32(0).u32(2).u32(1).u32(3);
+  auto r = run(schema(config_class, 27, 2), numbers.b, 8);
+  REQUIRE_MESSAGE(r.ok, r.error);
+  CHECK(r.data.surplus().bytes.empty());
+  const auto items = r.data.items();
+  REQUIRE(items.size() == 7);  // ProcessorCount, begin, 4 elements, end
+  CHECK(items[1].type == etwcat::data_type::begin_array);
+  CHECK(items[1].name == "ProcessorNumber");
+  CHECK(items[3].unsigned_value == 2);
+  CHECK(items[5].unsigned_value == 3);
+
+  // SystemConfig_V2_NumaNode: NodeCount, then one UInt64 mask per node.
+  auto nodes = bytes_out{}.u32(2).u64(0x0F).u64(0xF0);
+  r = run(schema(config_class, 24, 2), nodes.b, 8);
+  REQUIRE_MESSAGE(r.ok, r.error);
+  CHECK(r.data.surplus().bytes.empty());
+  CHECK(r.data.items().size() == 5);
+  CHECK(r.data.items()[3].type == etwcat::data_type::hex_int);
+  CHECK(r.data.items()[3].unsigned_value == 0xF0);
+
+  // PerfInfo/Mark: PERFINFO_MARK_INFORMATION, an 8-bit string.
+  auto mark = bytes_out{}.ansi("Wpr_Initiated_Rundown");
+  r = run(schema(class_guid("ce1dbfb4-137e-4da6-87b0-3f59aa102cbc"), 34, 2), mark.b, 8);
+  REQUIRE_MESSAGE(r.ok, r.error);
+  CHECK(text(r.data, "Value") == "Wpr_Initiated_Rundown");
 }
 
 TEST_CASE(
@@ -476,6 +521,13 @@ file_summary decode_file(const char* relative, const visitor& visit = {}) {
     data.clear();
     if (!decoder.decode(*s, r.payload(), r.pointer_size(), data, error)) {
       out.failures.push_back(s->event_name + ": " + error);
+      continue;
+    }
+    // A known version's layout must consume the record exactly: bytes left over would mean a
+    // field is missing or too short.
+    if (!data.surplus().bytes.empty()) {
+      out.failures.push_back(s->event_name + ": " + std::to_string(data.surplus().bytes.size()) +
+                             " bytes left over at offset " + std::to_string(data.surplus().offset));
       continue;
     }
     ++out.decoded[s->event_name];
@@ -1084,11 +1136,8 @@ TEST_SUITE("corpus") {
     };
     const file_summary kernel = decode_file("perfview/diaghub/diaghub.kernel.1.etl", keep_first);
     CHECK(kernel.failures.empty());
-    // SystemConfig types 36 (4 bytes) and 37 (16 bytes) of Windows 10 2004: no source gives
-    // their layout, so they stay undecoded.
-    CHECK(kernel.unknown == std::map<std::string, std::uint64_t>{
-                                {"{01853A65-418F-4F36-AEFC-DC0F1D2FD235} 36 v2", 1},
-                                {"{01853A65-418F-4F36-AEFC-DC0F1D2FD235} 37 v2", 1}});
+    for (const auto& failure : kernel.failures) MESSAGE(failure);
+    CHECK(kernel.unknown.empty());
     CHECK(count(kernel, "Image/DCStop") == 15017);
     CHECK(count(kernel, "SystemConfig/PnP") == 101);
     CHECK(count(kernel, "SystemConfig/Services") == 269);
@@ -1098,6 +1147,23 @@ TEST_SUITE("corpus") {
     CHECK(text(cpu, "ProcessorName") == "Intel(R) Xeon(R) CPU E5-2673 v4 @ 2.30GHz");
     CHECK(num(cpu, "ProcessorSpeed") == 2295);
     CHECK(text(first.at("SystemConfig/PnP"), "ServiceName") == "s3cap");
+    // Types 36 and 37 (EVENT_TRACE_TYPE_CONFIG_VIRTUALIZATION, _BOOT) by their MOF layouts. The
+    // bytes: 00 00 01 3C and 00000000 00000000 01000000 00 00 24 0B. They agree with the rest
+    // of the capture: an Azure VM (the Xeon E5-2673 above) runs on a hypervisor, and BIOS
+    // firmware (FirmwareType 1, FirmwareTypeBios) cannot do Secure Boot.
+    const event_data& virt = first.at("SystemConfig/Virtualization");
+    CHECK(num(virt, "VbsEnabled") == 0);
+    CHECK(num(virt, "HvciEnabled") == 0);
+    CHECK(num(virt, "HyperVisorEnabled") == 1);
+    CHECK(num(virt, "Reserved") == 0x3C);
+    const event_data& boot = first.at("SystemConfig/Boot");
+    CHECK(num(boot, "BootFlags") == 0);
+    CHECK(is_hex(boot, "BootFlags"));
+    CHECK(num(boot, "FirmwareType") == 1);
+    CHECK(num(boot, "SecureBootEnabled") == 0);
+    CHECK(num(boot, "SecureBootCapable") == 0);
+    CHECK(num(boot, "Reserved1") == 0x24);
+    CHECK(num(boot, "Reserved2") == 0x0B);
     CHECK(first.at("SystemConfig/TelemetryConfiguration")
               .guid_value(item(first.at("SystemConfig/TelemetryConfiguration"), "MachineId"))
               .to_string() == "{B3B0FA5F-3C87-4542-B08D-7886EA577083}");

@@ -11,6 +11,7 @@
 #include "lib/etl/file_reader.h"
 #include "lib/event/record_event.h"
 #include "tests/support/corpus.h"
+#include "tests/support/decoding.h"
 #include "tests/support/etl_builder.h"
 
 using etwcat::event;
@@ -208,5 +209,34 @@ TEST_SUITE("corpus") {
           R"("RawData":"1020E90380FAFFFF1C00000017000050000000002001489800000FFF00005EFE0A7810)"
           R"(9D000000001C000000170093CD000000002001489800000FFF00005EFE0A50E41000000000"})");
     CHECK(e.raw_data.size() == 72);
+  }
+
+  TEST_CASE("jsonl_writer: a payload with bytes left over has DecodeWarning and Surplus") {
+    ETWCAT_REQUIRE_CORPUS();
+    // The first ID 11 of tx/KernelNetwork.etl: 32 bytes where the template describes 28.
+    etwcat::decode::decoder decoder;
+    etwcat::testing::add_provider_manifest(decoder, "microsoft-Tx/SystemEvents.man");
+    std::string line, raw_line;
+    etwcat::testing::decode_capture(decoder, "tx/KernelNetwork.etl",
+                                    [&](const auto&, const event& e) {
+                                      if (!line.empty() || e.event_id != 11 || !e.has_event_id)
+                                        return;
+                                      line = json_of(e);
+                                      etwcat::formats::jsonl_options raw;
+                                      raw.always_raw = true;
+                                      raw_line = json_of(e, raw);
+                                    });
+    REQUIRE(!line.empty());
+    // System ends with the warning; the fields stay; the 4 bytes follow ExtendedData's place,
+    // and RawData only with --raw (the payload decoded).
+    CHECK(line.find(R"j("DecodeWarning":"4 bytes left over after the last field (offset 28)"},)j"
+                    R"("EventData":{"PID":2716,"size":4101,"daddr":"157.56.244.38",)"
+                    R"("saddr":"10.121.106.118","dport":443,"sport":61740,"seqnum":0,)"
+                    R"("connid":0},"Surplus":"00000000"})") != std::string::npos);
+    CHECK(line.find("DecodeError") == std::string::npos);
+    CHECK(line.find("RawData") == std::string::npos);
+    CHECK(raw_line.ends_with(R"("connid":0},"Surplus":"00000000",)"
+                             R"("RawData":"9C0A0000051000009D38F4260A796A7601BBF12C)"
+                             R"(000000000000000000000000"})"));
   }
 }

@@ -90,10 +90,11 @@ std::string text_event_names(const std::string& text, const std::string& separat
   return names;
 }
 
-// HTTP_Server.etl summarized as `etwcat dump --summary` does: decoded without manifests, the
-// provider named from the built-in table, the file shown by its corpus name.
-std::string summarize_http_server(summary_format format) {
-  const std::string file = "tx/HTTP_Server.etl";
+// A capture summarized as `etwcat dump --summary` does, the decoder set up by `setup`, the
+// provider named from the built-in table when no schema names it, the file shown by its corpus
+// name.
+template <class Setup>
+std::string summarize(const std::string& file, summary_format format, Setup setup) {
   etwcat::formats::trace_info info;
   {
     etwcat::diagnostics diags;
@@ -107,8 +108,7 @@ std::string summarize_http_server(summary_format format) {
     summary_writer writer(sink, format);
     writer.begin(info);
     etwcat::decode::decoder decoder;
-    // The rows checked are those of events without a schema (EventID(N), Decoded 0).
-    decoder.use_builtin_schemas(false);
+    setup(decoder);
     etwcat::formats::summary totals;
     etwcat::testing::decode_capture(decoder, file, [&](const auto&, event& e) {
       if (e.provider_name.empty()) {
@@ -119,10 +119,26 @@ std::string summarize_http_server(summary_format format) {
       writer.write(e);
       ++totals.records_read;
       ++totals.events_written;
+      if (!e.decode_error.empty()) ++totals.decode_errors;
     });
     writer.finish(totals);
   }
   return output.text();
+}
+
+// HTTP_Server.etl without schemas: the rows checked are those of events without one
+// (EventID(N), Decoded 0).
+std::string summarize_http_server(summary_format format) {
+  return summarize("tx/HTTP_Server.etl", format,
+                   [](etwcat::decode::decoder& d) { d.use_builtin_schemas(false); });
+}
+
+// tx/KernelNetwork.etl summarized with SystemEvents.man, whose Kernel-Network templates are 4
+// bytes shorter than every record (decoded, with a surplus).
+std::string summarize_kernel_network(summary_format format) {
+  return summarize("tx/KernelNetwork.etl", format, [](etwcat::decode::decoder& d) {
+    etwcat::testing::add_provider_manifest(d, "microsoft-Tx/SystemEvents.man");
+  });
 }
 
 }  // namespace
@@ -158,7 +174,7 @@ TEST_SUITE("corpus") {
         R"j({"Type":"File","File":"tx/HTTP_Server.etl","OSBuild":7601,"Processors":4,)j"
         R"j("PointerSize":8,"Buffers":36,"EventsLost":0,"BuffersLost":0,)j"
         R"j("StartTime":"2011-01-23T22:06:37.4768585Z","EndTime":"2011-01-23T22:08:26.8467320Z",)j"
-        R"j("Events":2042,"Decoded":1,"DecodeErrors":0})j");
+        R"j("Events":2042,"Decoded":1,"Surplus":0,"DecodeErrors":0})j");
     CHECK(
         lines[2] ==
         R"j({"Type":"Event","Provider":"Microsoft-Windows-HttpService","EventName":"EventID(2)",)j"
@@ -166,7 +182,7 @@ TEST_SUITE("corpus") {
         R"j("Last":"2011-01-23T22:07:56.4894400Z"})j");
     CHECK(lines.back() ==
           R"j({"Type":"Total","Total":{"Records":2042,"Events":2042,"EventsLost":0,)j"
-          R"j("Diagnostics":0,"DecodeErrors":0}})j");
+          R"j("Diagnostics":0,"Surplus":0,"DecodeErrors":0}})j");
     // Every line is JSON whose first member is Type, and the shapes come in order.
     simdjson::dom::parser parser;
     for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -177,5 +193,60 @@ TEST_SUITE("corpus") {
       const std::string_view want = i == 0 ? "File" : i + 1 == lines.size() ? "Total" : "Event";
       CHECK(std::string_view(first.value) == want);
     }
+  }
+
+  TEST_CASE("summary_writer: decoded, decoded with bytes left over, and failed are apart") {
+    ETWCAT_REQUIRE_CORPUS();
+    // SOURCES.txt: the header and 8,923 Kernel-Network events; each decodes with 4 bytes left
+    // over. Decoded counts them (and the header), Surplus says how many had bytes left over.
+    const auto lines = lines_of(summarize_kernel_network(summary_format::jsonl));
+    REQUIRE(lines.size() >= 3);
+    CHECK(lines.front().ends_with(R"("Events":8924,"Decoded":8924,"Surplus":8923,)"
+                                  R"("DecodeErrors":0})"));
+    CHECK(lines.back() == R"j({"Type":"Total","Total":{"Records":8924,"Events":8924,)j"
+                          R"j("EventsLost":0,"Diagnostics":0,"Surplus":8923,"DecodeErrors":0}})j");
+    // Every Kernel-Network row: Surplus equals Count; the header's row has no Surplus member.
+    simdjson::dom::parser parser;
+    std::uint64_t rows = 0, events = 0;
+    for (std::size_t i = 1; i + 1 < lines.size(); ++i) {
+      CAPTURE(lines[i]);
+      simdjson::dom::object row = parser.parse(simdjson::padded_string(lines[i]));
+      const std::string_view provider = row["Provider"];
+      const std::uint64_t count = row["Count"];
+      CHECK(std::uint64_t(row["Decoded"]) == count);
+      CHECK(row["DecodeErrors"].error() == simdjson::NO_SUCH_FIELD);
+      if (provider == "Microsoft-Windows-Kernel-Network") {
+        CHECK(std::uint64_t(row["Surplus"]) == count);
+        events += count;
+        ++rows;
+      } else {
+        CHECK(row["Surplus"].error() == simdjson::NO_SUCH_FIELD);
+      }
+    }
+    CHECK(rows > 0);
+    CHECK(events == 8923);
+
+    // The text form says the same per file, and in the SURPLUS and ERRORS columns per row.
+    const auto text = lines_of(summarize_kernel_network(summary_format::text));
+    REQUIRE(text.size() >= 4);
+    CHECK(text[1] ==
+          "tx/KernelNetwork.etl: 8924 events, EventData decoded for 8924 (100.0%), 8923 of them "
+          "with bytes left over, 0 decode errors");
+    CHECK(text[3].starts_with("    COUNT  DECODED  SURPLUS   ERRORS  FIRST"));
+    std::uint64_t text_events = 0;
+    for (const auto& line : text) {
+      if (line.find("Microsoft-Windows-Kernel-Network / ") == std::string::npos) continue;
+      CAPTURE(line);
+      // COUNT, DECODED (share), SURPLUS, ERRORS: every event decoded, all with a surplus.
+      unsigned long long count = 0, surplus = 0, errors = 0;
+      char share[16] = {};
+      REQUIRE(std::sscanf(line.c_str(), "%llu %15s %llu %llu", &count, share, &surplus, &errors) ==
+              4);
+      CHECK(std::string(share) == "100.0%");
+      CHECK(surplus == count);
+      CHECK(errors == 0);
+      text_events += count;
+    }
+    CHECK(text_events == 8923);
   }
 }

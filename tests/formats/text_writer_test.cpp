@@ -4,7 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
+#include <cstddef>
 #include <cstdio>
+#include <span>
 #include <string>
 
 using etwcat::event;
@@ -41,6 +44,23 @@ TEST_CASE("text_writer: time, provider, name, pid/tid, cpu, then key=value pairs
   CHECK(text_of(kernel_event()) ==
         "2011-01-23T22:07:27.2257591Z Windows Kernel Process/Start pid=4 tid=8 cpu=2 version=2 "
         "opcode=1 raw_size=0");
+}
+
+TEST_CASE("text_writer: bytes left over after the last field end the line as a warning") {
+  const std::array<std::byte, 6> payload = {std::byte{1}, std::byte{0},    std::byte{2},
+                                            std::byte{0}, std::byte{0xEE}, std::byte{0xFF}};
+  event e = kernel_event();
+  e.raw_data = payload;
+  e.payload_decoded = true;
+  e.data.add_unsigned("a", 1);
+  e.data.add_unsigned("b", 2);
+  etwcat::payload_surplus surplus;
+  surplus.bytes = std::span(payload).subspan(4);
+  surplus.offset = 4;
+  e.data.set_surplus(surplus);
+  CHECK(text_of(e) ==
+        "2011-01-23T22:07:27.2257591Z Windows Kernel Process/Start pid=4 tid=8 cpu=2 version=2 "
+        "opcode=1 a=1 b=2 decode_warning=\"2 bytes left over after the last field (offset 4)\"");
 }
 
 TEST_CASE("text_writer: a manifest event without names shows its GUID and descriptor") {

@@ -60,12 +60,13 @@ TEST_CASE("session: outside Windows there is no ETW, and live tracing says so") 
 TEST_CASE("session: on Windows live tracing is compiled in") {
   CHECK(live::system_etw() != nullptr);
   CHECK(live::live_tracing_supported());
-  CHECK(provider::registered_providers_available());
 }
 
 // The real ETW: run on Windows, skipped under Wine (which has no ETW).
 TEST_SUITE("etw_api") {
   TEST_CASE("registered_providers: TDH knows Microsoft-Windows-Kernel-Process") {
+    // Real Windows only: under Wine TDH's functions are stubs that end the process.
+    CHECK(provider::registered_providers_available());
     auto id = provider::find_registered_provider("microsoft-windows-kernel-process");
     REQUIRE(id);
     CHECK(id->to_string() == "{22FB2CD6-0E7B-422B-A0C7-2FAD1FD0E716}");

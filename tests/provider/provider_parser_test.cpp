@@ -20,7 +20,7 @@ constexpr auto all_ones = ~std::uint64_t{0};
 const std::string kernel_file = "Microsoft-Windows-Kernel-File";
 const guid kernel_file_guid = *guid::parse("{edd08927-9cc4-4e65-b970-c2560fb5c289}");
 
-// No registered providers in these tests: the built-in table only.
+// No registered providers in these tests: the built-in table and schemas only.
 provider parse(const std::string& text) {
   return parse_provider(text, etwcat::provider::name_resolver());
 }
@@ -141,7 +141,7 @@ TEST_CASE("provider_parser: malformed GUIDs are rejected") {
   // No hyphens at all reads as a name, and no provider has that name.
   CHECK(error_of("45d8cccd539f4b72a8b75c683142609a") ==
         "provider \"45d8cccd539f4b72a8b75c683142609a\": unknown provider name "
-        "\"45d8cccd539f4b72a8b75c683142609a\" (not in the built-in table; give its GUID, or "
+        "\"45d8cccd539f4b72a8b75c683142609a\" (not among the built-in providers; give its GUID, or "
         "*45d8cccd539f4b72a8b75c683142609a for an EventSource/TraceLogging provider)");
 }
 
@@ -223,7 +223,7 @@ TEST_CASE("provider_parser: names the resolver knows are accepted") {
 TEST_CASE("provider_parser: every error names the string, the field and the bad text") {
   const std::string kf = kernel_file;
   CHECK(error_of("KF:abc") ==
-        "provider \"KF:abc\": unknown provider name \"KF\" (not in the built-in table; give its "
+        "provider \"KF:abc\": unknown provider name \"KF\" (not among the built-in providers; give its "
         "GUID, or *KF for an EventSource/TraceLogging provider)");
   CHECK(error_of(kf + ":abc") ==
         "provider \"" + kf +
@@ -248,8 +248,13 @@ TEST_CASE("provider_parser: every error names the string, the field and the bad 
         "provider \"" + kf + ":4:1-\": event ID \"\" in \"1-\" is not a number (0-65535)");
   CHECK(error_of(kf + ":4:!") ==
         "provider \"" + kf + ":4:!\": event IDs \"!\" name no ID to exclude");
+  // Not a number: a keyword name, which Kernel-File (built-in schemas) does not declare.
   CHECK(error_of(kf + ":4::xyz") ==
-        "provider \"" + kf + ":4::xyz\": MatchAnyKeyword \"xyz\" is not a 64-bit number");
+        "provider \"" + kf + ":4::xyz\": MatchAnyKeyword \"xyz\": \"xyz\" is not a keyword of " +
+            kf + " (its keywords: KERNEL_FILE_KEYWORD_FILENAME, KERNEL_FILE_KEYWORD_FILEIO, " +
+            "KERNEL_FILE_KEYWORD_OP_END, KERNEL_FILE_KEYWORD_CREATE, KERNEL_FILE_KEYWORD_READ, " +
+            "KERNEL_FILE_KEYWORD_WRITE, KERNEL_FILE_KEYWORD_DELETE_PATH, " +
+            "KERNEL_FILE_KEYWORD_RENAME_SETLINK_PATH, KERNEL_FILE_KEYWORD_CREATE_NEW_FILE)");
   CHECK(error_of(kf + ":4::1:0x1FFFFFFFFFFFFFFFF") ==
         "provider \"" + kf +
             ":4::1:0x1FFFFFFFFFFFFFFFF\": MatchAllKeyword \"0x1FFFFFFFFFFFFFFFF\" is not a 64-bit "
@@ -262,7 +267,7 @@ TEST_CASE("provider_parser: every error names the string, the field and the bad 
         "*EventSourceName)");
   CHECK(error_of("*:4") == "provider \"*:4\": empty EventSource name after \"*\"");
   CHECK(error_of("Nope:300") ==
-        "provider \"Nope:300\": unknown provider name \"Nope\" (not in the built-in table; give "
+        "provider \"Nope:300\": unknown provider name \"Nope\" (not among the built-in providers; give "
         "its GUID, or *Nope for an EventSource/TraceLogging provider)");
 }
 

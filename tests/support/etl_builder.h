@@ -22,6 +22,13 @@ namespace etwcat::testing {
 
 using bytes = std::vector<std::byte>;
 
+/// Overwrites the bytes at `at` with `value` as it lies in memory (little-endian here), for
+/// fields whose offset is known only after what follows them is written.
+template <class T>
+void put_at(bytes& b, std::size_t at, T value) {
+  std::memcpy(b.data() + at, &value, sizeof value);
+}
+
 /// Appends little-endian values (the host is little-endian, see byte_cursor.h).
 class byte_writer {
  public:

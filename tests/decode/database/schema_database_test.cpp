@@ -283,3 +283,51 @@ TEST_CASE("schema_database: damage is one error naming the line") {
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.failure().message == "x: line 5: bad event line");
 }
+
+namespace {
+
+// A fallback backed by a real manifest, counting the questions.
+class manifest_fallback final : public schema_fallback {
+ public:
+  explicit manifest_fallback(manifest_set set) : set_(std::move(set)) {}
+  schema_ptr find(const etl::record_view& record) override {
+    ++asked;
+    return set_.find_shared(record.header_guid(), record.event_id(),
+                            static_cast<std::uint8_t>(record.version()));
+  }
+  std::size_t asked = 0;
+
+ private:
+  manifest_set set_;
+};
+
+}  // namespace
+
+TEST_SUITE("corpus") {
+  TEST_CASE("decoder: the fallback is asked once per event identity, after the other sources") {
+    ETWCAT_REQUIRE_CORPUS();
+    auto set = read_manifest_file(provider_data / "microsoft-Tx/HTTP_Server.man");
+    REQUIRE(set.ok());
+    auto owned = std::make_unique<manifest_fallback>(std::move(set).value());
+    manifest_fallback* fallback = owned.get();
+    decoder d;
+    d.use_builtin_schemas(false);
+    d.use_fallback(std::move(owned));
+    std::size_t events = 0, decoded = 0;
+    std::set<std::pair<int, int>> identities;
+    testing::decode_capture(d, "tx/HTTP_Server.etl", [&](const etl::record_view& r, event& e) {
+      ++events;
+      decoded += e.payload_decoded && e.decode_error.empty();
+      if (r.kind() == etl::header_kind::event_header32 ||
+          r.kind() == etl::header_kind::event_header64) {
+        identities.emplace(r.event_id(), r.version());
+      }
+    });
+    CHECK(events == 2042);
+    CHECK(decoded == 2042);
+    // Each manifest event identity once, and the log-file header (a classic kernel record with
+    // a built-in layout) never.
+    CHECK(fallback->asked == identities.size());
+    CHECK(identities.size() == 12);
+  }
+}
