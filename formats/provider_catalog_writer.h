@@ -7,7 +7,7 @@
 #include <string>
 
 #include "formats/provider_writer.h"
-#include "lib/decode/manifest.h"
+#include "lib/decode/manifest/manifest.h"
 #include "lib/provider/provider_catalog.h"
 
 namespace etwcat::formats {

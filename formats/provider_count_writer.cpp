@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "formats/json.h"
-#include "lib/decode/kernel_schemas.h"
+#include "lib/decode/kernel/kernel_schemas.h"
 
 namespace etwcat::formats {
 

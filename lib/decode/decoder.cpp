@@ -12,14 +12,14 @@
 
 #include "lib/base/byte_cursor.h"
 #include "lib/decode/database/builtin_schemas.h"
-#include "lib/decode/event_info.h"
-#include "lib/decode/kernel_schemas.h"
-#include "lib/decode/manifest.h"
-#include "lib/decode/manifest_assembler.h"
+#include "lib/decode/kernel/kernel_schemas.h"
+#include "lib/decode/manifest/manifest.h"
+#include "lib/decode/manifest/manifest_assembler.h"
 #include "lib/decode/payload_decoder.h"
-#include "lib/decode/tmf.h"
-#include "lib/decode/tracelogging.h"
-#include "lib/decode/wpp_decoder.h"
+#include "lib/decode/tdh/event_info.h"
+#include "lib/decode/tracelogging/tracelogging.h"
+#include "lib/decode/wpp/tmf.h"
+#include "lib/decode/wpp/wpp_decoder.h"
 
 namespace etwcat::decode {
 namespace {

@@ -12,7 +12,7 @@
 #include "lib/base/byte_cursor.h"
 #include "lib/base/net_address.h"
 #include "lib/base/time_format.h"
-#include "lib/decode/kernel_schemas.h"
+#include "lib/decode/kernel/kernel_schemas.h"
 #include "lib/event/record_event.h"
 
 namespace etwcat::decode {

@@ -12,7 +12,7 @@
 
 #include "formats/event_data_json.h"
 #include "lib/base/diagnostics.h"
-#include "lib/decode/event_info.h"
+#include "lib/decode/tdh/event_info.h"
 #include "lib/etl/file_reader.h"
 #include "tests/support/corpus.h"
 #include "tests/support/etl_builder.h"

@@ -15,7 +15,7 @@
 
 #include "lib/base/guid.h"
 #include "lib/base/result.h"
-#include "lib/decode/manifest.h"
+#include "lib/decode/manifest/manifest.h"
 
 namespace etwcat::decode {
 

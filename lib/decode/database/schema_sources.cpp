@@ -11,7 +11,7 @@
 #include "lib/base/ascii.h"
 #include "lib/base/diagnostics.h"
 #include "lib/base/input_file.h"
-#include "lib/decode/xml_reader.h"
+#include "lib/decode/manifest/xml_reader.h"
 
 namespace etwcat::decode {
 

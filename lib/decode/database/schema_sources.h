@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "lib/base/result.h"
-#include "lib/decode/manifest.h"
+#include "lib/decode/manifest/manifest.h"
 
 namespace etwcat::decode {
 

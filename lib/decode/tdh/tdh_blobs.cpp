@@ -9,7 +9,7 @@
 
 #include "lib/base/byte_cursor.h"
 #include "lib/base/unicode.h"
-#include "lib/decode/event_info.h"
+#include "lib/decode/tdh/event_info.h"
 
 namespace etwcat::decode {
 

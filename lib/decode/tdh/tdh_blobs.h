@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "lib/base/result.h"
-#include "lib/decode/manifest.h"
+#include "lib/decode/manifest/manifest.h"
 #include "lib/decode/schema.h"
 #include "lib/etl/layout.h"
 

@@ -23,7 +23,7 @@
 #include "lib/base/byte_cursor.h"
 #include "lib/base/os_error.h"
 #include "lib/base/unicode.h"
-#include "lib/decode/event_info.h"
+#include "lib/decode/tdh/event_info.h"
 #endif
 
 namespace etwcat::decode {

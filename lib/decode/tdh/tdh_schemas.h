@@ -12,7 +12,7 @@
 #include "lib/base/guid.h"
 #include "lib/base/result.h"
 #include "lib/decode/decoder.h"
-#include "lib/decode/manifest.h"
+#include "lib/decode/manifest/manifest.h"
 #include "lib/live/etw_types.h"
 
 namespace etwcat::decode {

@@ -18,7 +18,7 @@
 
 #include "lib/base/byte_cursor.h"
 #include "lib/base/diagnostics.h"
-#include "lib/decode/event_info.h"
+#include "lib/decode/tdh/event_info.h"
 #include "lib/decode/tdh/tdh_schemas.h"
 #include "lib/etl/file_reader.h"
 

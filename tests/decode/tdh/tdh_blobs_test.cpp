@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "lib/decode/event_info.h"
+#include "lib/decode/tdh/event_info.h"
 #include "tests/support/etl_builder.h"
 
 using namespace etwcat;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/decode/manifest_assembler.h"
+#include "lib/decode/manifest/manifest_assembler.h"
 #include "lib/decode/payload_decoder.h"
 #include "lib/decode/tdh/tdh_blobs.h"
 #include "lib/decode/tdh/tdh_record.h"

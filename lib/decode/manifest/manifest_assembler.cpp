@@ -1,6 +1,6 @@
 // manifest_assembler: envelope checks, chunk collection and repeat detection for EventSource
 // manifests (the ManifestEnvelope of System.Diagnostics.Tracing.EventSource).
-#include "lib/decode/manifest_assembler.h"
+#include "lib/decode/manifest/manifest_assembler.h"
 
 #include <cstring>
 #include <utility>

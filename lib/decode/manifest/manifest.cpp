@@ -1,7 +1,7 @@
 // manifest: instrumentation manifest XML → manifest_provider → event_schema. Declarations
 // (levels, tasks, opcodes, keywords, channels, maps) are read first, templates on first use.
 // Names are TDH's: a declaration's message from the string table, else its name attribute.
-#include "lib/decode/manifest.h"
+#include "lib/decode/manifest/manifest.h"
 
 #include <algorithm>
 #include <bit>
@@ -12,7 +12,7 @@
 #include "lib/base/ascii.h"
 #include "lib/base/input_file.h"
 #include "lib/base/unicode.h"
-#include "lib/decode/xml_reader.h"
+#include "lib/decode/manifest/xml_reader.h"
 
 namespace etwcat::decode {
 

@@ -1,6 +1,6 @@
 // event_info: TRACE_EVENT_INFO / EVENT_MAP_INFO blobs → event_schema / value_map, with every
 // offset and count checked against the blob (docs/etl-format.md §7.1).
-#include "lib/decode/event_info.h"
+#include "lib/decode/tdh/event_info.h"
 
 #include <string>
 #include <string_view>

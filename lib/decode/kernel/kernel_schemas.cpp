@@ -2,7 +2,7 @@
 // manifest events with an empty template), written as field lists (docs/etl-format.md §1.7,
 // §1.9, §6, §7.2; checked against every such record of the corpus) and turned into
 // event_schema objects once, on first use.
-#include "lib/decode/kernel_schemas.h"
+#include "lib/decode/kernel/kernel_schemas.h"
 
 #include <algorithm>
 #include <array>

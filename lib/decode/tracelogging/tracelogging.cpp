@@ -1,7 +1,7 @@
 // tracelogging: EVENT_SCHEMA_TL / PROV_TRAITS parsing and the payload walk, per
 // docs/etl-format.md §5. Metadata is parsed once per distinct blob; the walk itself only
 // appends to the event's reused item list.
-#include "lib/decode/tracelogging.h"
+#include "lib/decode/tracelogging/tracelogging.h"
 
 #include <algorithm>
 #include <array>

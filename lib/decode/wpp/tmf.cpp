@@ -1,7 +1,7 @@
 // tmf: the .tmf line grammar. A file holds a GUID line ("<guid> <component> // SRC=…"), then
 // messages ("#typev <name> <number> \"<format>\" // LEVEL=… FUNC=…" and a { … } block of
 // "<expression>, <ItemType>[(…)] -- <index>" lines) and "#enumv <name> { Name,value … }" tables.
-#include "lib/decode/tmf.h"
+#include "lib/decode/wpp/tmf.h"
 
 #include <algorithm>
 #include <fstream>

@@ -1,6 +1,6 @@
 // wpp_decoder: reads WPP arguments by TMF item type and prints them the way tracefmt does;
 // the expected strings of findneedle's WPP fixtures (corpus SOURCES.txt §7) are the reference.
-#include "lib/decode/wpp_decoder.h"
+#include "lib/decode/wpp/wpp_decoder.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,7 +1,7 @@
-// Tests for lib/decode/wpp_decoder.h: every message of the findneedle WPP fixtures against the
+// Tests for lib/decode/wpp/wpp_decoder.h: every message of the findneedle WPP fixtures against the
 // strings its own decoder (checked against tracefmt) produced (corpus SOURCES.txt §7), the
 // EventData fields, and synthesized payloads for the types and damage the fixtures lack.
-#include "lib/decode/wpp_decoder.h"
+#include "lib/decode/wpp/wpp_decoder.h"
 
 #include <doctest/doctest.h>
 

@@ -17,7 +17,7 @@
 
 #include "lib/base/guid.h"
 #include "lib/base/result.h"
-#include "lib/decode/manifest.h"
+#include "lib/decode/manifest/manifest.h"
 #include "lib/decode/schema.h"
 
 namespace etwcat::decode {

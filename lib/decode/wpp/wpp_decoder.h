@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lib/decode/tmf.h"
+#include "lib/decode/wpp/tmf.h"
 #include "lib/etl/record_view.h"
 #include "lib/event/event.h"
 

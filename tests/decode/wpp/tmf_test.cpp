@@ -1,6 +1,6 @@
-// Tests for lib/decode/tmf.h: the TMF files of the findneedle WPP fixtures (every form they
+// Tests for lib/decode/wpp/tmf.h: the TMF files of the findneedle WPP fixtures (every form they
 // use), and synthesized text for the forms and errors they do not have.
-#include "lib/decode/tmf.h"
+#include "lib/decode/wpp/tmf.h"
 
 #include <doctest/doctest.h>
 

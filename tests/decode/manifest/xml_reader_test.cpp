@@ -1,7 +1,7 @@
-// Tests for lib/decode/xml_reader: the XML manifests use (entities, character references,
+// Tests for lib/decode/manifest/xml_reader: the XML manifests use (entities, character references,
 // CDATA, line ends), one-line errors with line:column for malformed input — including what
 // pugixml alone would let through — and real manifests read from UTF-16 files.
-#include "lib/decode/xml_reader.h"
+#include "lib/decode/manifest/xml_reader.h"
 
 #include <doctest/doctest.h>
 
@@ -13,7 +13,7 @@
 
 #include "lib/base/unicode.h"
 #include "lib/decode/database/schema_database.h"
-#include "lib/decode/manifest.h"
+#include "lib/decode/manifest/manifest.h"
 #include "tests/support/decoding.h"
 #include "tests/support/scratch.h"
 

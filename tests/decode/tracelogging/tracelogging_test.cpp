@@ -1,7 +1,7 @@
-// Tests for lib/decode/tracelogging.h: the five corpus files with TraceLogging events (values
-// against PerfView's baselines and the repos' own tests), and synthesized metadata and payloads
-// for every InType, the OutTypes that change a value, and damaged input.
-#include "lib/decode/tracelogging.h"
+// Tests for lib/decode/tracelogging/tracelogging.h: the five corpus files with TraceLogging events
+// (values against PerfView's baselines and the repos' own tests), and synthesized metadata and
+// payloads for every InType, the OutTypes that change a value, and damaged input.
+#include "lib/decode/tracelogging/tracelogging.h"
 
 #include <doctest/doctest.h>
 

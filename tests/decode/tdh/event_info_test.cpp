@@ -1,7 +1,7 @@
-// Tests for lib/decode/event_info.h: TRACE_EVENT_INFO and EVENT_MAP_INFO blobs (etl-format.md
+// Tests for lib/decode/tdh/event_info.h: TRACE_EVENT_INFO and EVENT_MAP_INFO blobs (etl-format.md
 // §7.1) built here field by field, broken ones, and the KernelTraceControl MetaData records of
 // net.4.5.2.x64.etl (§7.2).
-#include "lib/decode/event_info.h"
+#include "lib/decode/tdh/event_info.h"
 
 #include <doctest/doctest.h>
 

@@ -3,7 +3,7 @@
 // into the text. One walk over pugixml's tree (with a stack of open elements, so deep nesting
 // cannot overflow the call stack) copies elements and attributes into flat arrays and checks, on
 // the text as written, what pugixml lets through; then pugixml's tree is freed.
-#include "lib/decode/xml_reader.h"
+#include "lib/decode/manifest/xml_reader.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,9 +1,9 @@
-// Tests for lib/decode/manifest and manifest_assembler: small hand-written manifests for every
-// rule (names, winmeta, templates, structs, maps, missing templates, errors), then the real
+// Tests for lib/decode/manifest/manifest and manifest_assembler: small hand-written manifests for
+// every rule (names, winmeta, templates, structs, maps, missing templates, errors), then the real
 // manifests (Tx, PerfView, PowerShell, the lilhoser Windows 11 set) and the EventSource
 // manifests carried in PerfView's captures, checked against TraceEvent's baselines and by
 // decoding the events they describe.
-#include "lib/decode/manifest.h"
+#include "lib/decode/manifest/manifest.h"
 
 #include <doctest/doctest.h>
 
@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lib/decode/manifest_assembler.h"
+#include "lib/decode/manifest/manifest_assembler.h"
 #include "lib/decode/payload_decoder.h"
 #include "lib/etl/file_reader.h"
 #include "tests/support/corpus.h"

@@ -1,8 +1,8 @@
-// Tests for lib/decode/kernel_schemas.h: names and shapes of the built-in kernel and
+// Tests for lib/decode/kernel/kernel_schemas.h: names and shapes of the built-in kernel and
 // KernelTraceControl schemas, synthesized payloads (both pointer sizes, damage), and every such
 // record of the real captures decoded with payload_decoder, with field values checked against
 // the PerfView baselines (corpus/perfview/*.baseline.txt, first 20 characters of a value).
-#include "lib/decode/kernel_schemas.h"
+#include "lib/decode/kernel/kernel_schemas.h"
 
 #include <doctest/doctest.h>
 
