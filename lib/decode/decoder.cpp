@@ -125,6 +125,13 @@ struct decoder::state {
       if (names == nullptr) names = asked;
       return asked;
     }
+    // Events newer than every manifest above that etwcat knows by name (kernel_schemas.h): laid
+    // out when the payload fits the layout exactly, else only named.
+    if (const event_schema* known = find_builtin_event_names(key.id, key.number, version)) {
+      if (names == nullptr) names = known;
+      return find_builtin_event_layout(key.id, key.number, version, record.payload(),
+                                       record.pointer_size());
+    }
     // No layout for this version: the nearest other version's, the newest older one first, as
     // newer versions of an event append fields. What is left over becomes the event's surplus,
     // and its DecodeWarning (or DecodeError, from apply()) names the version used.

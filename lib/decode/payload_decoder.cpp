@@ -793,7 +793,7 @@ bool payload_decoder::decode(const event_schema& schema, std::span<const std::by
     // A published template with no fields for an event that has a payload: the built-in
     // layouts know some (kernel_schemas.h), which TraceEvent reads by hand too.
     if (const event_schema* known = find_builtin_event_layout(
-            schema.provider_guid, schema.id, schema.version, payload.size(), pointer_size)) {
+            schema.provider_guid, schema.id, schema.version, payload, pointer_size)) {
       layout = known;
     }
   }

@@ -109,16 +109,14 @@ TEST_SUITE("corpus") {
 
   TEST_CASE("baseline: gcevents.etl and gcrundownevents.etl COUNT lines") {
     ETWCAT_REQUIRE_CORPUS();
-    // A .NET 8 capture: these events are newer than the 2016 CLR manifest available here.
+    // A .NET 8 capture: these events are newer than the 2016 CLR manifest available here, and
+    // the trace's own metadata names them "GarbageCollection/…". GC/FitBucketInfo,
+    // GC/LOHCompact and the rundown's two settings events are named by etwcat's built-in
+    // layouts of the newer .NET events, as TraceEvent names them.
     CHECK(differences("gcevents") ==
-          std::set<std::string>{"Microsoft-Windows-DotNETRuntime/GC/FitBucketInfo",
-                                "Microsoft-Windows-DotNETRuntime/GC/GlobalHeapHistory",
-                                "Microsoft-Windows-DotNETRuntime/GC/LOHCompact",
+          std::set<std::string>{"Microsoft-Windows-DotNETRuntime/GC/GlobalHeapHistory",
                                 "Microsoft-Windows-DotNETRuntime/GC/MarkWithType",
                                 "Microsoft-Windows-DotNETRuntime/GC/PerHeapHistory"});
-    CHECK(differences("gcrundownevents") ==
-          std::set<std::string>{
-              "Microsoft-Windows-DotNETRuntimeRundown/GC/SettingsRundown",
-              "Microsoft-Windows-DotNETRuntimeRundown/TieredCompilationRundown/SettingsDCStart"});
+    CHECK(differences("gcrundownevents").empty());
   }
 }

@@ -234,10 +234,13 @@ TEST_SUITE("corpus") {
       CHECK(mixed.empty());
       // (provider, event, version, field path) keys; 69 of them from events that only the
       // built-in schemas describe (HttpService, PowerShell, and events of gcevents.etl and
-      // WsRm01.etl that only the Windows 11 set describes), and 30 from built-in layouts of
+      // WsRm01.etl that only the Windows 11 set describes), and 60 from built-in layouts of
       // events no schema describes: CLR-Private GC/PerHeapHistory v2 (GenData, its elements,
-      // their 10 counters and 8 other fields: 20) and SystemConfig/Virtualization and /Boot (10).
-      CHECK(scan.fields.size() == 1889);
+      // their 10 counters and 8 other fields: 20), SystemConfig/Virtualization and /Boot (10),
+      // and the .NET 8 events GC/LOHCompact and GC/FitBucketInfo (Values, its elements, their
+      // 6 and 4 members and 2 and 4 other fields: 10 each), GC/SettingsRundown (8) and
+      // TieredCompilationRundown/SettingsDCStart (2).
+      CHECK(scan.fields.size() == 1919);
 
       // A bitmap's value with bits the map does not name: the JIT helpers of .NET 4.5.2 have
       // MethodFlags 0x10, which the 2016 CLR manifest's MethodFlagsMap lacks.

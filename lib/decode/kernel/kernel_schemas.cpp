@@ -1,13 +1,15 @@
 // kernel_schemas: the built-in layouts of classic kernel and KernelTraceControl events (and of
-// manifest events with an empty template), written as field lists (docs/etl-format.md §1.7,
-// §1.9, §6, §7.2; checked against every such record of the corpus) and turned into
-// event_schema objects once, on first use.
+// manifest events no published manifest lays out), written as field lists
+// (docs/etl-format.md §1.7, §1.9, §6, §7.2; checked against every such record of the corpus)
+// and turned into event_schema objects once, on first use.
 #include "lib/decode/kernel/kernel_schemas.h"
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -1292,21 +1294,148 @@ event_schema gc_per_heap_history(bool extra_gen0_commit) {
   return s;
 }
 
+// --- .NET events newer than the CLR manifests of the built-in database --------------------
+
+// The database's CLR manifest (PerfView's ClrEtwAll.man, 2016) predates these events of .NET 5
+// to 8. Names as TraceEvent gives them (PerfView's baselines of gcevents.etl and
+// gcrundownevents.etl); fields as dotnet/runtime's ClrEtwAll.man and its FireEtw* signatures
+// give them. GC/LOHCompact and GC/FitBucketInfo log their Values as the runtime's own C
+// structs, padding included (the manifest's struct leaves it out): those two are laid out
+// for 64-bit processes only, the only ones the corpus has, and only when the payload's size
+// is exactly what its Count says. Checked against every such record of the corpus.
+constexpr guid clr_provider{
+    0xE13C0D23, 0xCCBC, 0x4E12, {0x93, 0x1B, 0xD9, 0xCC, 0x2E, 0xEE, 0x27, 0xE4}};
+constexpr guid clr_rundown_provider{
+    0xA669021C, 0xC450, 0x4609, {0xA0, 0x35, 0x5A, 0xF5, 0x9A, 0xF4, 0xDF, 0x18}};
+
+event_schema clr_event(const guid& provider, std::uint16_t id, std::uint16_t task,
+                       std::string_view task_name, std::uint8_t opcode,
+                       std::string_view opcode_name, const layout& fields) {
+  event_schema s;
+  s.source = schema_source::manifest;
+  s.provider_guid = provider;
+  s.provider_name = provider == clr_provider ? "Microsoft-Windows-DotNETRuntime"
+                                             : "Microsoft-Windows-DotNETRuntimeRundown";
+  s.id = id;
+  s.version = 0;
+  s.task = task;
+  s.opcode = opcode;
+  s.task_name = std::string(task_name);
+  s.opcode_name = std::string(opcode_name);
+  s.event_name = s.task_name + "/" + s.opcode_name;
+  s.properties = fields.properties();
+  s.top_level_count = fields.top_level_count();
+  return s;
+}
+
+// GC/LOHCompact (208): per heap, the times (ms) of the plan, compact and relocate phases of a
+// large-object-heap compaction and its reference counts.
+event_schema gc_loh_compact() {
+  layout heap;
+  heap.u32("TimePlan")
+      .u32("TimeCompact")
+      .u32("TimeRelocate")
+      .u32("Padding")  // the C struct's, before the pointer-sized counters
+      .size("TotalRefs")
+      .size("ZeroRefs");
+  layout fields;
+  fields.u16("ClrInstanceID").u16("Count").group("Values", heap).counted_by("Count");
+  return clr_event(clr_provider, 208, 1, "GC", 208, "LOHCompact", fields);
+}
+constexpr std::size_t loh_compact_head = 4, loh_compact_element = 32;
+
+// GC/FitBucketInfo (209): free-space buckets of a kind (BucketKind 1 = plugs in condemned
+// generations, as TraceEvent names it); TotalSize is the sum of the buckets' Size.
+event_schema gc_fit_bucket_info() {
+  layout bucket;
+  bucket.u16("Index").u16("Padding").u32("Count").size("Size");
+  layout fields;
+  fields.u16("ClrInstanceID")
+      .u16("BucketKind")
+      .u64("TotalSize")
+      .u16("Count")
+      .group("Values", bucket)
+      .counted_by("Count");
+  return clr_event(clr_provider, 209, 1, "GC", 209, "FitBucketInfo", fields);
+}
+constexpr std::size_t fit_bucket_head = 14, fit_bucket_element = 16;
+
+// Rundown GC/SettingsRundown (10): the GC's configuration, 50 bytes.
+event_schema gc_settings_rundown() {
+  layout fields;
+  fields.u64("HardLimit")
+      .u64("LOHThreshold")
+      .u64("PhysicalMemoryConfig")
+      .u64("Gen0MinBudgetConfig")
+      .u64("Gen0MaxBudgetConfig")
+      .u32("HighMemPercentConfig")
+      .hex32("BitSettings")
+      .u16("ClrInstanceID");
+  return clr_event(clr_rundown_provider, 10, 40, "GC", 10, "SettingsRundown", fields);
+}
+constexpr std::size_t gc_settings_size = 50;
+
+// Rundown TieredCompilationRundown/SettingsDCStart (280): 6 bytes; Flags bit 0 QuickJit, bit
+// 1 QuickJitForLoops (the manifest's TieredCompilationSettingsFlagsMap).
+event_schema tiered_compilation_settings() {
+  layout fields;
+  fields.u16("ClrInstanceID").hex32("Flags");
+  return clr_event(clr_rundown_provider, 280, 31, "TieredCompilationRundown", 11, "SettingsDCStart",
+                   fields);
+}
+constexpr std::size_t tiered_settings_size = 6;
+
+std::uint16_t read_u16(std::span<const std::byte> payload, std::size_t offset) {
+  return static_cast<std::uint16_t>(std::to_integer<unsigned>(payload[offset]) |
+                                    (std::to_integer<unsigned>(payload[offset + 1]) << 8));
+}
+
 }  // namespace
 
+const event_schema* find_builtin_event_names(const guid& provider, std::uint16_t id,
+                                             std::uint8_t version) {
+  if (version != 0) return nullptr;
+  if (provider == clr_provider) {
+    static const event_schema loh = gc_loh_compact();
+    static const event_schema fit = gc_fit_bucket_info();
+    if (id == 208) return &loh;
+    if (id == 209) return &fit;
+  } else if (provider == clr_rundown_provider) {
+    static const event_schema settings = gc_settings_rundown();
+    static const event_schema tiered = tiered_compilation_settings();
+    if (id == 10) return &settings;
+    if (id == 280) return &tiered;
+  }
+  return nullptr;
+}
+
 const event_schema* find_builtin_event_layout(const guid& provider, std::uint16_t id,
-                                              std::uint8_t version, std::size_t payload_size,
+                                              std::uint8_t version,
+                                              std::span<const std::byte> payload,
                                               std::uint8_t pointer_size) {
-  if (provider != clr_private_provider || id != gc_per_heap_history_id || version != 2 ||
-      (pointer_size != 4 && pointer_size != 8)) {
+  if (pointer_size != 4 && pointer_size != 8) return nullptr;
+  const std::size_t payload_size = payload.size();
+  if (provider == clr_private_provider && id == gc_per_heap_history_id && version == 2) {
+    static const event_schema net45 = gc_per_heap_history(false);
+    static const event_schema net452 = gc_per_heap_history(true);
+    const std::size_t counters = gc_generations * gc_generation_counters * pointer_size;
+    if (payload_size == counters + 6 * 4 + 1) return &net45;
+    if (payload_size == counters + 6 * 4 + 8 + 1) return &net452;
     return nullptr;
   }
-  static const event_schema net45 = gc_per_heap_history(false);
-  static const event_schema net452 = gc_per_heap_history(true);
-  const std::size_t counters = gc_generations * gc_generation_counters * pointer_size;
-  if (payload_size == counters + 6 * 4 + 1) return &net45;
-  if (payload_size == counters + 6 * 4 + 8 + 1) return &net452;
-  return nullptr;
+  const event_schema* known = find_builtin_event_names(provider, id, version);
+  if (known == nullptr) return nullptr;
+  if (provider == clr_rundown_provider) {
+    const std::size_t size = id == 10 ? gc_settings_size : tiered_settings_size;
+    return payload_size == size ? known : nullptr;
+  }
+  // LOHCompact and FitBucketInfo: 64-bit only, and exactly Count elements.
+  if (pointer_size != 8) return nullptr;
+  const std::size_t head = id == 208 ? loh_compact_head : fit_bucket_head;
+  const std::size_t element = id == 208 ? loh_compact_element : fit_bucket_element;
+  if (payload_size < head) return nullptr;
+  const std::size_t count = read_u16(payload, head - 2);
+  return payload_size == head + count * element ? known : nullptr;
 }
 
 const event_schema* find_kernel_schema(const guid& event_class, std::uint8_t type,

@@ -42,14 +42,24 @@ std::string_view kernel_task_name(const guid& event_class) noexcept;
 /// or "" for a class this file does not know.
 std::string_view kernel_class_provider(const guid& event_class) noexcept;
 
-/// A built-in layout for a manifest event whose published template declares no fields although
-/// the event carries a payload, or nullptr. TraceEvent reads such events by hand; the one known
-/// here is CLR-Private GC/PerHeapHistory version 2 (.NET 4.5 and 4.5.2, told apart by
-/// `payload_size`). `pointer_size` (4 or 8) is the record's: the producer's counters are
-/// pointer-sized. The layouts are built once and live for the whole program.
+/// A built-in layout for a manifest event that its published manifests do not lay out, or
+/// nullptr. TraceEvent reads such events by hand. Known here: CLR-Private GC/PerHeapHistory
+/// version 2, whose template is empty (.NET 4.5 and 4.5.2, told apart by the payload's size),
+/// and .NET events newer than the database's CLR manifest (find_builtin_event_names()), laid
+/// out only when the payload's size is exactly what the layout and its counts say.
+/// `pointer_size` (4 or 8) is the record's. The layouts are built once and live for the whole
+/// program.
 const event_schema* find_builtin_event_layout(const guid& provider, std::uint16_t id,
-                                              std::uint8_t version, std::size_t payload_size,
+                                              std::uint8_t version,
+                                              std::span<const std::byte> payload,
                                               std::uint8_t pointer_size);
+
+/// The built-in schema that names a manifest event no other source knows, whether or not its
+/// layout fits a given payload, or nullptr: the .NET 5-8 events GC/LOHCompact (208) and
+/// GC/FitBucketInfo (209) of Microsoft-Windows-DotNETRuntime, GC/SettingsRundown (10) and
+/// TieredCompilationRundown/SettingsDCStart (280) of Microsoft-Windows-DotNETRuntimeRundown.
+const event_schema* find_builtin_event_names(const guid& provider, std::uint16_t id,
+                                             std::uint8_t version);
 
 /// Every built-in schema, in (class, type, version) order; for tests and listings.
 std::span<const event_schema* const> all_kernel_schemas();

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -316,6 +317,36 @@ TEST_CASE("kernel_schemas: newer versions get the newest layout, tolerant, other
   CHECK(find_kernel_schema(sys_config_class, 37, 0, 8) == nullptr);  // layout unknown
   CHECK(find_kernel_schema(disk_class, 10, 3, 0) == nullptr);
   CHECK(find_kernel_schema(disk_class, 10, 3, 16) == nullptr);
+}
+
+TEST_CASE("kernel_schemas: .NET 8 event layouts apply only to payloads of their exact size") {
+  const guid runtime = class_guid("e13c0d23-ccbc-4e12-931b-d9cc2eee27e4");
+  const guid rundown = class_guid("a669021c-c450-4609-a035-5af59af4df18");
+  // GC/LOHCompact: ClrInstanceID, Count = 2, then 2 elements of 32 bytes (64-bit).
+  std::vector<std::byte> loh(4 + 2 * 32, std::byte{0});
+  loh[2] = std::byte{2};
+  const event_schema* named = find_builtin_event_names(runtime, 208, 0);
+  REQUIRE(named != nullptr);
+  CHECK(named->event_name == "GC/LOHCompact");
+  CHECK(find_builtin_event_layout(runtime, 208, 0, loh, 8) == named);
+  CHECK(find_builtin_event_layout(runtime, 208, 0, loh, 4) == nullptr);  // 32-bit: named only
+  CHECK(find_builtin_event_layout(runtime, 208, 0, std::span(loh).first(36), 8) == nullptr);
+  CHECK(find_builtin_event_layout(runtime, 208, 0, std::span(loh).first(1), 8) == nullptr);
+  CHECK(find_builtin_event_names(runtime, 208, 1) == nullptr);  // another version
+  // GC/FitBucketInfo: 14 bytes, then Count (the u16 at offset 12) elements of 16 bytes.
+  std::vector<std::byte> fit(14 + 16, std::byte{0});
+  fit[12] = std::byte{1};
+  CHECK(find_builtin_event_layout(runtime, 209, 0, fit, 8)->event_name == "GC/FitBucketInfo");
+  fit.push_back(std::byte{0});
+  CHECK(find_builtin_event_layout(runtime, 209, 0, fit, 8) == nullptr);
+  // The rundown's settings: fixed sizes, either pointer size.
+  const std::vector<std::byte> settings(50), tiered(6);
+  CHECK(find_builtin_event_layout(rundown, 10, 0, settings, 4)->event_name == "GC/SettingsRundown");
+  CHECK(find_builtin_event_layout(rundown, 280, 0, tiered, 8)->event_name ==
+        "TieredCompilationRundown/SettingsDCStart");
+  CHECK(find_builtin_event_layout(rundown, 280, 0, settings, 8) == nullptr);
+  CHECK(find_builtin_event_names(runtime, 10, 0) == nullptr);  // GC/AllocationTick: known
+  CHECK(find_builtin_event_names(rundown, 208, 0) == nullptr);
 }
 
 // --- synthesized payloads -----------------------------------------------------------------------
