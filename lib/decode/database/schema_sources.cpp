@@ -11,16 +11,12 @@
 #include "lib/base/ascii.h"
 #include "lib/base/diagnostics.h"
 #include "lib/base/input_file.h"
+#include "lib/base/path_text.h"
 #include "lib/decode/manifest/xml_reader.h"
 
 namespace etwcat::decode {
 
 namespace {
-
-std::string path_text(const std::filesystem::path& path) {
-  const auto u8 = path.generic_u8string();
-  return std::string(u8.begin(), u8.end());
-}
 
 void append_xml_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
@@ -146,7 +142,7 @@ std::string_view winmeta_level_name(std::string_view level) {
 
 // "<provider name> <guid>.xml", as the dumped set names its files.
 std::optional<std::pair<std::string, guid>> name_from_file(const std::filesystem::path& file) {
-  const std::string stem = path_text(file.stem());
+  const std::string stem = path_to_utf8(file.stem());
   const auto space = stem.rfind(' ');
   if (space == std::string::npos) return std::nullopt;
   const auto id = guid::parse(std::string_view(stem).substr(space + 1));
@@ -164,19 +160,19 @@ result<std::vector<std::shared_ptr<const manifest_provider>>> read_dumped_manife
        it.increment(ec)) {
     if (it->path().extension() == ".xml") files.push_back(it->path());
   }
-  if (ec) return error{"cannot list " + path_text(folder) + ": " + ec.message(), 0};
+  if (ec) return error{"cannot list " + path_to_utf8(folder) + ": " + ec.message(), 0};
   std::sort(files.begin(), files.end());
   std::vector<std::shared_ptr<const manifest_provider>> out;
   for (const auto& file : files) {
     auto set = read_manifest_file(file);
-    if (!set) return error{path_text(file) + ": " + set.failure().message, set.failure().offset};
+    if (!set) return error{path_to_utf8(file) + ": " + set.failure().message, set.failure().offset};
     for (const auto& p : set.value().providers()) {
       if (p->id != guid{}) {
         out.push_back(p);
         continue;
       }
       const auto named = name_from_file(file);
-      if (!named) return error{path_text(file) + ": provider without a GUID", 0};
+      if (!named) return error{path_to_utf8(file) + ": provider without a GUID", 0};
       auto fixed = std::make_shared<manifest_provider>(*p);
       fixed->name = named->first;
       fixed->id = named->second;
@@ -311,7 +307,7 @@ result<std::vector<std::shared_ptr<const manifest_provider>>> merge_schema_sourc
     }
     if (source.type == schema_source_file::kind::sysmon_schema) {
       auto bytes = read_whole_file(source.path);
-      if (!bytes) return error{path_text(source.path) + ": " + bytes.failure().message, 0};
+      if (!bytes) return error{path_to_utf8(source.path) + ": " + bytes.failure().message, 0};
       set = read_sysmon_schema(bytes.value(), source.label);
     } else {
       manifest_options options;
@@ -319,7 +315,7 @@ result<std::vector<std::shared_ptr<const manifest_provider>>> merge_schema_sourc
       set = read_manifest_file(source.path, options);
     }
     if (!set) {
-      return error{path_text(source.path) + ": " + set.failure().message, set.failure().offset};
+      return error{path_to_utf8(source.path) + ": " + set.failure().message, set.failure().offset};
     }
     for (const auto& p : set.value().providers()) merge_into(merged[p->id], *p, source.label);
   }
