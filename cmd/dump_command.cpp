@@ -12,18 +12,47 @@
 #include <optional>
 
 #include "cmd/event_output.h"
+#include "cmd/interruption.h"
 #include "cmd/output.h"
+#include "cmd/progress.h"
 #include "lib/base/diagnostics.h"
 #include "lib/base/input_file.h"
 #include "lib/base/path_text.h"
 #include "lib/decode/decoder.h"
+#include "lib/etl/follow_reader.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/trace/pipeline.h"
 
 namespace etwcat::cmd {
 namespace {
 
-formats::trace_info describe(const etl::merged_reader& trace,
+// The records `dump` reads: the named files merged in time order, or with --follow the one file
+// a session is still writing, as it grows.
+class input_trace {
+ public:
+  explicit input_trace(etl::merged_reader merged) : merged_(std::move(merged)) {}
+  explicit input_trace(etl::follow_reader follow) : follow_(std::move(follow)) {}
+
+  bool next(etl::record_view& r) { return follow_ ? follow_->next(r) : merged_->next(r); }
+  const etl::trace_clock& current_clock() const noexcept {
+    return follow_ ? follow_->current_clock() : merged_->current_clock();
+  }
+  std::uint16_t current_source() const noexcept {
+    return follow_ ? follow_->current_source() : merged_->current_source();
+  }
+  std::size_t file_count() const noexcept { return follow_ ? 1 : merged_->file_count(); }
+  bool opened(std::size_t f) const noexcept { return follow_ || merged_->opened(f); }
+  const etl::logfile_header& header(std::size_t f) const noexcept {
+    return follow_ ? follow_->header() : merged_->header(f);
+  }
+  std::uint64_t bytes_read() const noexcept { return follow_ ? 0 : merged_->bytes_read(); }
+
+ private:
+  std::optional<etl::merged_reader> merged_;
+  std::optional<etl::follow_reader> follow_;
+};
+
+formats::trace_info describe(const input_trace& trace,
                              const std::vector<std::shared_ptr<const input_file>>& inputs) {
   formats::trace_info info;
   for (std::size_t f = 0; f < trace.file_count(); ++f) {
@@ -32,6 +61,21 @@ formats::trace_info describe(const etl::merged_reader& trace,
                                                     static_cast<std::uint16_t>(f)));
   }
   return info;
+}
+
+// The --follow source, or why there is none (said on stderr).
+std::optional<input_trace> follow(const std::vector<std::shared_ptr<const input_file>>& inputs,
+                                  diagnostics& diags) {
+  if (inputs.size() != 1 || inputs[0]->copied()) {
+    fmt::print(stderr, "etwcat: --follow reads one file (not standard input), as it grows\n");
+    return std::nullopt;
+  }
+  auto reader = etl::follow_reader::open(inputs[0], diags, [] { return !interrupted(); });
+  if (!reader) {
+    fmt::print(stderr, "etwcat: {}: {}\n", inputs[0]->name(), reader.failure().message);
+    return std::nullopt;
+  }
+  return input_trace(std::move(reader.value()));
 }
 
 // Opens the trace files named on the command line, each once: a file named twice (directly,
@@ -128,6 +172,10 @@ CLI::App* add_dump_command(CLI::App& app, dump_options& options) {
                   ".etl files, several read as one trace; - reads standard input")
       ->required();
   add_event_output_options(sub, options.out);
+  add_event_filter_options(sub, options.select);
+  sub->add_flag("-f,--follow", options.follow,
+                "Keep reading FILE as a session writes it (like tail -f), until Ctrl-C: events "
+                "come in the order their buffers reach the file");
   return sub;
 }
 
@@ -137,6 +185,11 @@ int run_dump(const dump_options& options) {
   if (!open_inputs(options.files, inputs)) return exit_usage_or_system_error;
   if (auto refusal = output_overwrites_input(options, inputs)) {
     fmt::print(stderr, "etwcat: {}\n", *refusal);
+    return exit_usage_or_system_error;
+  }
+  auto filter = trace::event_filter::make(options.select.filter);
+  if (!filter) {
+    fmt::print(stderr, "etwcat: {}\n", filter.failure().message);
     return exit_usage_or_system_error;
   }
   decode::decoder decoder;
@@ -150,30 +203,51 @@ int run_dump(const dump_options& options) {
   // 2. The events. The sink and the writer end with this block, before the output is finished
   // (closed): nothing may flush into a closed stream.
   diagnostics diags;
-  etl::merged_reader trace = etl::merged_reader::open(inputs, diags);
+  // With --follow, Ctrl-C ends the reading, and the run ends as if the file ended there.
+  std::optional<interruption_scope> interruptions;
+  if (options.follow) interruptions.emplace();
+  std::optional<input_trace> opened =
+      options.follow ? follow(inputs, diags)
+                     : std::optional<input_trace>(etl::merged_reader::open(inputs, diags));
+  if (!opened) {
+    (void)output.value().finish(false);
+    return exit_usage_or_system_error;
+  }
+  input_trace& trace = *opened;
   formats::summary totals;
   bool any_trace = false;
-  bool lost = false;  // the logger says it dropped events or buffers
+  bool lost = false;              // the logger says it dropped events or buffers
+  std::uint64_t trace_start = 0;  // the earliest start: where --since +5s counts from
   for (std::size_t f = 0; f < trace.file_count(); ++f) {
     if (!trace.opened(f)) continue;
     any_trace = true;
+    const std::uint64_t start = trace.header(f).start_time;
+    if (start != 0 && (trace_start == 0 || start < trace_start)) trace_start = start;
     totals.events_lost += trace.header(f).events_lost;
     lost = lost || trace.header(f).events_lost != 0 || trace.header(f).buffers_lost != 0;
   }
   int write_error = 0;  // errno of a failed write
   {
     formats::output_sink sink(output.value().stream());
-    const std::unique_ptr<formats::event_writer> writer = make_writer(options.out, sink);
+    const std::unique_ptr<formats::event_writer> writer =
+        make_writer(resolve_format(options.out, output.value().stream()), sink);
     writer->begin(describe(trace, inputs));
     trace::pipeline events(decoder);
+    filter.value().set_trace_start(trace_start);
+    if (!filter.value().empty()) events.use_filter(&filter.value());
+    events.skip_and_limit(options.select.skip, options.select.limit);
+    progress_line progress = dump_progress(options.out, options.files);
     const trace::counts done = events.run(trace, [&](const event& e) {
       writer->write(e);
+      progress.tick([&trace] { return trace.bytes_read(); });
       return !sink.failed();  // a full disk, or the reader of our output went away
     });
+    progress.clear();  // before the summary and the messages
     totals.records_read = done.records_read;
     totals.events_written = done.events_written;
     totals.decode_errors = done.decode_errors;
     totals.diagnostics = diags.count();
+    totals.processes = &events.processes().processes();
     writer->finish(totals);
     sink.flush();
     write_error = sink.failed() ? sink.error() : 0;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cmd/event_filter_options.h"
 #include "cmd/event_output.h"
 
 namespace etwcat::cmd {
@@ -13,6 +14,8 @@ namespace etwcat::cmd {
 struct dump_options {
   std::vector<std::string> files;
   event_output_options out;
+  event_filter_options select;
+  bool follow = false;  // --follow: keep reading a file a session is still writing
 };
 
 CLI::App* add_dump_command(CLI::App& app, dump_options& options);

@@ -2,19 +2,40 @@
 
 #include <fmt/format.h>
 
+#include "formats/csv_writer.h"
+#include "formats/field_selection.h"
+#include "formats/json_writer.h"
 #include "formats/jsonl_writer.h"
 #include "formats/provider_count_writer.h"
 #include "formats/summary_writer.h"
 #include "formats/text_writer.h"
+#include "formats/xml_writer.h"
 #include "lib/base/diagnostics.h"
 #include "lib/base/path_text.h"
+#include "lib/base/terminal.h"
+#include "lib/base/usage_error.h"
 #include "lib/decode/tdh/tdh_schemas.h"
 
 namespace etwcat::cmd {
 
 void add_event_output_options(CLI::App* sub, event_output_options& options) {
-  sub->add_option("--format", options.format, "Output format: jsonl (default) or text")
-      ->check(CLI::IsMember({"jsonl", "text"}));
+  sub->add_option("--format", options.format,
+                  "Output format: jsonl, json (one array), text, csv or xml (Event Log / tracerpt "
+                  "shape); default: text on a terminal, else jsonl")
+      ->check(CLI::IsMember({"jsonl", "json", "text", "csv", "xml"}));
+  sub->add_option("--fields", options.fields,
+                  "Print only these members, comma-separated dotted paths: "
+                  "System.EventID,System.Execution.ProcessID,EventData.ImageName (jsonl, csv, "
+                  "text)")
+      ->type_name("LIST")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  sub->add_flag("--utc", options.utc, "Text: times in UTC (default: local time)");
+  sub->add_flag("--wide", options.wide,
+                "Text: print long values and binary fields whole instead of eliding them");
+  sub->add_flag("-q,--quiet", options.quiet,
+                "No progress line on stderr (shown only when stderr is a terminal and the input "
+                "is large)");
   sub->add_option("-o,--output", options.output,
                   "Write to FILE instead of standard output (- is standard output); FILE is "
                   "replaced only when the run completes, and never when it is an input")
@@ -70,6 +91,12 @@ bool load_schemas(const event_output_options& options, decode::decoder& decoder)
   return true;
 }
 
+event_output_options resolve_format(const event_output_options& options, std::FILE* output) {
+  event_output_options resolved = options;
+  if (resolved.format.empty()) resolved.format = is_terminal(output) ? "text" : "jsonl";
+  return resolved;
+}
+
 std::unique_ptr<formats::event_writer> make_writer(const event_output_options& options,
                                                    formats::output_sink& sink) {
   if (options.provider_counts) {
@@ -82,9 +109,29 @@ std::unique_ptr<formats::event_writer> make_writer(const event_output_options& o
                                                                ? formats::summary_format::text
                                                                : formats::summary_format::jsonl);
   }
-  if (options.format == "text") return std::make_unique<formats::text_writer>(sink);
-  return std::make_unique<formats::jsonl_writer>(sink,
-                                                 formats::jsonl_options{.always_raw = options.raw});
+  if (options.format == "xml") {
+    if (!options.fields.empty()) {
+      throw usage_error(
+          "--fields: not with --format xml (the Event schema has its own shape); "
+          "use jsonl, json, csv or text");
+    }
+    return std::make_unique<formats::xml_writer>(sink,
+                                                 formats::xml_options{.always_raw = options.raw});
+  }
+  // Parsed once here: a bad path is a usage error before any event is read.
+  formats::field_selection fields = formats::field_selection::parse(options.fields);
+  if (options.format == "text") {
+    return std::make_unique<formats::text_writer>(
+        sink, formats::text_options{.utc = options.utc, .wide = options.wide}, std::move(fields));
+  }
+  if (options.format == "csv") {
+    return std::make_unique<formats::csv_writer>(sink, std::move(fields));
+  }
+  const formats::jsonl_options json{.always_raw = options.raw};
+  if (options.format == "json") {
+    return std::make_unique<formats::json_writer>(sink, json, std::move(fields));
+  }
+  return std::make_unique<formats::jsonl_writer>(sink, json, std::move(fields));  // also ""
 }
 
 }  // namespace etwcat::cmd

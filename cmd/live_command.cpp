@@ -184,6 +184,7 @@ CLI::App* add_live_command(CLI::App& app, live_options& o) {
                   "default 16)")
       ->type_name("MB");
   add_event_output_options(sub, o.out);
+  add_event_filter_options(sub, o.select, {.provider_and_pid = false, .limit_and_skip = false});
   return sub;
 }
 
@@ -219,6 +220,11 @@ int run_live(const live_options& given, live::etw_api* etw) {
       return exit_usage_or_system_error;
     }
     name = live::session_name(session_options);
+  }
+  auto filter = trace::event_filter::make(o.select.filter);
+  if (!filter) {
+    fmt::print(stderr, "etwcat live: {}\n", filter.failure().message);
+    return exit_usage_or_system_error;
   }
   decode::decoder decoder;
   if (!load_schemas(o.out, decoder)) return exit_usage_or_system_error;
@@ -280,10 +286,14 @@ int run_live(const live_options& given, live::etw_api* etw) {
   std::uint32_t processing_status = 0;
   {
     formats::output_sink sink(output.value().stream());
-    const std::unique_ptr<formats::event_writer> writer = make_writer(o.out, sink);
+    const std::unique_ptr<formats::event_writer> writer =
+        make_writer(resolve_format(o.out, output.value().stream()), sink);
     writer->begin(describe_session(name));
     session_events source(consumer, end_session, deadline);
     trace::pipeline events(decoder);
+    // "+5s" counts from now: the session's events start about here.
+    filter.value().set_trace_start(filetime_now());
+    if (!filter.value().empty()) events.use_filter(&filter.value());
     std::uint64_t written = 0;
     const trace::counts done = events.run(source, [&](const event& e) {
       writer->write(e);
@@ -315,6 +325,7 @@ int run_live(const live_options& given, live::etw_api* etw) {
     }
     totals.events_lost = loss.events_lost + loss.dropped_by_queue + loss.too_large;
     totals.loss = &loss;
+    totals.processes = &events.processes().processes();
     writer->finish(totals);
     sink.flush();
     write_error = sink.failed() ? sink.error() : 0;

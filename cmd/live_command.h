@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "cmd/event_filter_options.h"
 #include "cmd/event_output.h"
 #include "cmd/session_arguments.h"
 #include "lib/live/etw_api.h"
@@ -21,6 +22,7 @@ struct live_options {
   std::string etl;               // --etl FILE: also log the session to this file
   std::uint32_t queue_mb = 16;   // --queue-size
   event_output_options out;
+  event_filter_options select;  // no --provider, --pid (the session's own), --limit, --skip
 };
 
 CLI::App* add_live_command(CLI::App& app, live_options& options);

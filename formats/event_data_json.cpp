@@ -8,6 +8,7 @@
 
 #include "formats/json.h"
 #include "lib/base/time_format.h"
+#include "lib/base/unicode.h"
 
 namespace etwcat::formats {
 namespace {
@@ -134,6 +135,48 @@ std::size_t append_data_value(std::string& out, const event_data& data, std::siz
       break;  // unbalanced end marker: skipped
   }
   return i + 1;
+}
+
+std::size_t append_data_text(std::string& out, const event_data& data, std::size_t i) {
+  const data_item& item = data.items()[i];
+  switch (item.type) {
+    case data_type::string: {
+      const std::string_view text = data.text(item);
+      append_checked_utf8(out, std::as_bytes(std::span(text.data(), text.size())));
+      return i + 1;
+    }
+    case data_type::begin_struct:
+    case data_type::begin_array:
+      return append_data_value(out, data, i);
+    default: {
+      // The JSON form; for the types JSON writes as strings, without the quotes. Their text
+      // is made here ("0x1F", a GUID, a time, hex digits, "NaN") and needs no unescaping.
+      const std::size_t at = out.size();
+      const std::size_t next = append_data_value(out, data, i);
+      if (out.size() >= at + 2 && out[at] == '"' && out.back() == '"') {
+        out.erase(at, 1);
+        out.pop_back();
+      }
+      return next;
+    }
+  }
+}
+
+std::size_t skip_data_value(const event_data& data, std::size_t i) {
+  const auto items = data.items();
+  if (items[i].type != data_type::begin_struct && items[i].type != data_type::begin_array) {
+    return i + 1;
+  }
+  std::size_t depth = 0;
+  for (; i < items.size(); ++i) {
+    const data_type t = items[i].type;
+    if (t == data_type::begin_struct || t == data_type::begin_array) {
+      ++depth;
+    } else if (is_end(t) && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return i;  // unbalanced: the rest
 }
 
 void append_event_data_members(std::string& out, const event_data& data) {

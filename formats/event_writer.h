@@ -5,12 +5,14 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "lib/etl/logfile_header.h"
 #include "lib/event/event.h"
+#include "lib/trace/process_tracker.h"
 
 namespace etwcat::formats {
 
@@ -80,6 +82,8 @@ struct summary {
   std::uint64_t diagnostics = 0;       // damage reports (printed on stderr)
   std::uint64_t decode_errors = 0;     // events whose payload did not decode exactly
   const session_loss* loss = nullptr;  // live runs: what the session lost
+  /// The processes the trace showed, with the events written for each (for --summary).
+  const std::deque<trace::process_info>* processes = nullptr;
 };
 
 /// One output format. The reader calls begin() once, write() per event, finish() once.

@@ -13,10 +13,12 @@
 //    "EventName":"Task/Opcode",
 //    "TimeCreated":{"SystemTime":"2011-01-23T22:07:27.2257591Z"},
 //    "Correlation":{"ActivityID":"{...}","RelatedActivityID":"{...}"},
-//    "Execution":{"ProcessID":0,"ThreadID":0,"ProcessorID":2,"KernelTime":15,"UserTime":31},
+//    "Execution":{"ProcessID":0,"ThreadID":0,"ProcessName":"svchost.exe","Attributed":true,
+//                 "ProcessorID":2,"KernelTime":15,"UserTime":31},
 //    "Classic":{"Group":"Process","Type":1,"HeaderType":"SYSTEM64"},
 //    "DecodeError":"field Name at offset 24: runs past the end of the payload (...)",
-//    "DecodeWarning":"4 bytes left over after the last field (offset 28)"
+//    "DecodeWarning":"4 bytes left over after the last field (offset 28)",
+//    "Source":"net.etl"
 //  },
 //  "EventData":{"FieldName":value, ...},
 //  "ExtendedData":{"StackTrace":["0x7FF6...", ...],"Sid":"S-1-5-18","TerminalSessionID":1, ...},
@@ -31,13 +33,20 @@
 // upper case in braces; masks, keys and addresses "0x…" upper case; times RFC 3339 UTC with 7
 // fractional digits; RawData upper-case hex. Execution has "ProcessorTime" instead of
 // KernelTime/UserTime for private sessions; "Classic" appears for kernel and MOF records only.
+// ProcessName: the image name of the process, when the trace said it; Attributed: true when
+// ProcessID/ThreadID come from the payload or the thread's owner, not the record header (left
+// out when false). Source: the input file as given, only when several were read at once.
 // ExtendedData keys, in order: StackTrace (+ StackMatchID when not 0), Sid, TerminalSessionID,
 // StackKey {MatchID, Key}, EventKey, ProcessStartKey, ContainerID, Other [{Type, Data}].
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "formats/event_writer.h"
+#include "formats/field_selection.h"
 #include "lib/event/event.h"
 
 namespace etwcat::formats {
@@ -46,24 +55,72 @@ struct jsonl_options {
   bool always_raw = false;  // --raw: RawData even when the payload was decoded
 };
 
+/// System.Source: the name of each input as given, by event::source, taken from begin()'s
+/// trace_info. Every format that prints the source looks it up here.
+class source_names {
+ public:
+  void assign(const trace_info& info);
+  /// The name of the input `e` came from; empty when unknown.
+  std::string_view of(const event& e) const noexcept {
+    return e.source < names_.size() ? std::string_view(names_[e.source]) : std::string_view();
+  }
+  /// True with several inputs: then each event says which one it came from.
+  bool several() const noexcept { return several_; }
+
+ private:
+  std::vector<std::string> names_;  // by event::source
+  bool several_ = false;
+};
+
 /// Writes JSON lines into `sink`; begin() prints nothing and finish() nothing either, except
 /// after a live session that lost events: then one last line {"Type":"Loss",…} says how many,
 /// so a script that reads the stream learns it is incomplete (events never have "Type").
+/// With a field selection (--fields) each line is instead the flat object of
+/// field_selection::append_json_object: {"System.EventID":2,"EventData.ImageName":"x"}.
 class jsonl_writer final : public event_writer {
  public:
-  explicit jsonl_writer(output_sink& sink, jsonl_options options = {})
-      : sink_(sink), options_(options) {}
+  explicit jsonl_writer(output_sink& sink, jsonl_options options = {}, field_selection fields = {})
+      : sink_(sink), options_(options), fields_(std::move(fields)) {}
 
-  void begin(const trace_info&) override {}
+  void begin(const trace_info& info) override { sources_.assign(info); }
   void write(const event& e) override;
   void finish(const summary& totals) override;
 
  private:
   output_sink& sink_;
   jsonl_options options_;
+  field_selection fields_;
+  source_names sources_;
 };
 
-/// Appends the JSON object of `e`, without the newline (tests, other writers).
-void append_event_json(std::string& out, const event& e, const jsonl_options& options = {});
+/// Appends the JSON object of `e`, without the newline (tests, other writers). `source`, when
+/// not empty, goes out as System.Source.
+void append_event_json(std::string& out, const event& e, const jsonl_options& options = {},
+                       std::string_view source = {});
+
+/// The members of the event object that have a JSON value of their own, for formats that print
+/// parts of an event (field_selection).
+enum class json_part : std::uint8_t {
+  system,  // the whole System object (without Source)
+  provider,
+  level,
+  task,
+  opcode,
+  keywords,
+  channel,
+  time_created,
+  correlation,
+  execution,
+  classic,
+  event_data,
+  extended_data,
+  stack_trace,  // ExtendedData.StackTrace
+  stack_key,    // ExtendedData.StackKey
+  other_items,  // ExtendedData.Other
+};
+
+/// Appends the value of one part exactly as append_event_json() writes it; false, having
+/// appended nothing, when the event has no such member.
+bool append_json_part(std::string& out, const event& e, json_part part);
 
 }  // namespace etwcat::formats

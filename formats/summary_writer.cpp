@@ -7,6 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "formats/json.h"
 #include "formats/loss_report.h"
 #include "lib/base/time_format.h"
@@ -57,6 +60,19 @@ int compare_natural(std::string_view a, std::string_view b) noexcept {
   if (i < a.size()) return 1;
   if (j < b.size()) return -1;
   return 0;
+}
+
+// The processes events were written for, most events first (then by ID, then in order seen).
+std::vector<const trace::process_info*> busy_processes(const summary& totals) {
+  std::vector<const trace::process_info*> out;
+  if (totals.processes == nullptr) return out;
+  for (const trace::process_info& p : *totals.processes) {
+    if (p.events != 0) out.push_back(&p);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
+    return a->events != b->events ? a->events > b->events : a->id < b->id;
+  });
+  return out;
 }
 
 }  // namespace
@@ -133,6 +149,22 @@ void summary_writer::finish(const summary& totals) {
       }
       out += "}\n";
     }
+    for (const trace::process_info* p : busy_processes(totals)) {
+      out += fmt::format("{{\"Type\":\"Process\",\"ProcessID\":{}", p->id);
+      if (!p->image_name.empty()) {
+        out += ",\"ProcessName\":";
+        append_json_string(out, p->image_name);
+      }
+      out += fmt::format(",\"Events\":{}", p->events);
+      if (p->has_parent) out += fmt::format(",\"ParentID\":{}", p->parent_id);
+      if (p->start_time != 0) out += fmt::format(",\"Start\":\"{}\"", time_text(p->start_time));
+      if (p->end_time != 0) out += fmt::format(",\"End\":\"{}\"", time_text(p->end_time));
+      if (!p->command_line.empty()) {
+        out += ",\"CommandLine\":";
+        append_json_string(out, p->command_line);
+      }
+      out += "}\n";
+    }
     out += fmt::format(
         "{{\"Type\":\"Total\",\"Total\":{{\"Records\":{},\"Events\":{},\"EventsLost\":{},"
         "\"Diagnostics\":{},\"Surplus\":{},\"DecodeErrors\":{}}}}}\n",
@@ -165,6 +197,20 @@ void summary_writer::finish(const summary& totals) {
                          share(s.decoded, s.count), s.surplus, s.decode_errors,
                          s.last ? time_text(s.first) : "-", s.last ? time_text(s.last) : "-",
                          k.provider, k.event_name);
+    }
+    if (const auto processes = busy_processes(totals); !processes.empty()) {
+      // START and END are "-" for a process that ran before the trace began or after it ended.
+      out += fmt::format("\n{:>9}  {:>7}  {:<28}  {:<28}  {:<24}  {}\n", "EVENTS", "PID", "START",
+                         "END", "PROCESS", "COMMAND LINE");
+      for (const trace::process_info* p : processes) {
+        std::string command_line;
+        for (char c : p->command_line) command_line.push_back(c == '\n' || c == '\r' ? ' ' : c);
+        out += fmt::format("{:>9}  {:>7}  {:<28}  {:<28}  {:<24}  {}\n", p->events, p->id,
+                           p->start_time ? time_text(p->start_time) : "-",
+                           p->end_time ? time_text(p->end_time) : "-",
+                           p->image_name.empty() ? "?" : p->image_name, command_line);
+      }
+      out.push_back('\n');
     }
     out += fmt::format(
         "{:>9}  events in {} records, {} events lost, {} diagnostics, {} with bytes left over, "

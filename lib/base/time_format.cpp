@@ -3,6 +3,7 @@
 #include "lib/base/time_format.h"
 
 #include <array>
+#include <optional>
 
 namespace etwcat {
 namespace {
@@ -70,28 +71,103 @@ std::string_view format_rfc3339(std::uint64_t filetime,
   return {out.data(), rfc3339_length};
 }
 
-bool systemtime_to_filetime(std::span<const std::byte> sixteen, std::uint64_t& filetime) noexcept {
-  std::array<unsigned, 8> f{};
-  for (std::size_t i = 0; i < 8; ++i) {
-    f[i] = static_cast<unsigned>(sixteen[2 * i]) | static_cast<unsigned>(sixteen[2 * i + 1]) << 8;
-  }
-  const unsigned year = f[0], month = f[1], day = f[3], hour = f[4], minute = f[5], second = f[6],
-                 millis = f[7];
+namespace {
+
+// Seconds from 1601-01-01 to the given UTC date and time; nothing when a field is out of range
+// (month 13, February 30).
+std::optional<std::uint64_t> seconds_since_1601(unsigned year, unsigned month, unsigned day,
+                                                unsigned hour, unsigned minute,
+                                                unsigned second) noexcept {
   if (year < 1601 || year > 30827 || month < 1 || month > 12 || day < 1 || hour > 23 ||
-      minute > 59 || second > 59 || millis > 999) {
-    return false;
+      minute > 59 || second > 59) {
+    return std::nullopt;
   }
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   static constexpr unsigned month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (day > month_days[month - 1] + (month == 2 && leap ? 1u : 0u)) return false;
+  if (day > month_days[month - 1] + (month == 2 && leap ? 1u : 0u)) return std::nullopt;
   // Whole years since 1601, then whole months of this year.
   const std::uint64_t y = year - 1601;
   std::uint64_t days = y * 365 + y / 4 - y / 100 + y / 400;
   for (unsigned m = 1; m < month; ++m) days += month_days[m - 1] + (m == 2 && leap ? 1 : 0);
   days += day - 1;
-  const std::uint64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
-  filetime = seconds * 10'000'000 + std::uint64_t{millis} * 10'000;
+  return days * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+}  // namespace
+
+bool systemtime_to_filetime(std::span<const std::byte> sixteen, std::uint64_t& filetime) noexcept {
+  std::array<unsigned, 8> f{};
+  for (std::size_t i = 0; i < 8; ++i) {
+    f[i] = static_cast<unsigned>(sixteen[2 * i]) | static_cast<unsigned>(sixteen[2 * i + 1]) << 8;
+  }
+  const unsigned millis = f[7];
+  const auto seconds = seconds_since_1601(f[0], f[1], f[3], f[4], f[5], f[6]);
+  if (!seconds || millis > 999) return false;
+  filetime = *seconds * ticks_per_second + std::uint64_t{millis} * 10'000;
   return true;
+}
+
+std::optional<std::uint64_t> parse_rfc3339(std::string_view text) noexcept {
+  // YYYY-MM-DD[Tt ]HH:MM:SS[.fraction](Z|z|+HH:MM|-HH:MM)
+  std::size_t at = 0;
+  auto digits = [&](std::size_t count) -> std::optional<unsigned> {
+    if (at + count > text.size()) return std::nullopt;
+    unsigned value = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const char c = text[at + i];
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    at += count;
+    return value;
+  };
+  auto expect = [&](std::string_view any_of) {
+    if (at >= text.size() || any_of.find(text[at]) == std::string_view::npos) return false;
+    ++at;
+    return true;
+  };
+  const auto year = digits(4);
+  if (!year || !expect("-")) return std::nullopt;
+  const auto month = digits(2);
+  if (!month || !expect("-")) return std::nullopt;
+  const auto day = digits(2);
+  if (!day || !expect("Tt ")) return std::nullopt;
+  const auto hour = digits(2);
+  if (!hour || !expect(":")) return std::nullopt;
+  const auto minute = digits(2);
+  if (!minute || !expect(":")) return std::nullopt;
+  const auto second = digits(2);
+  if (!second) return std::nullopt;
+  std::uint64_t ticks = 0;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    std::uint64_t scale = ticks_per_second;
+    const std::size_t first = at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+      scale /= 10;  // digits past the 7th (100 ns) are dropped
+      ticks += static_cast<std::uint64_t>(text[at] - '0') * scale;
+      ++at;
+    }
+    if (at == first) return std::nullopt;
+  }
+  std::int64_t offset_seconds = 0;
+  if (expect("Zz")) {
+  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    const bool east = text[at++] == '+';
+    const auto oh = digits(2);
+    if (!oh || !expect(":")) return std::nullopt;
+    const auto om = digits(2);
+    if (!om || *oh > 23 || *om > 59) return std::nullopt;
+    offset_seconds = (east ? 1 : -1) * static_cast<std::int64_t>(*oh * 3600 + *om * 60);
+  } else {
+    return std::nullopt;  // a time without its zone means nothing certain
+  }
+  if (at != text.size()) return std::nullopt;
+  const auto seconds = seconds_since_1601(*year, *month, *day, *hour, *minute, *second);
+  if (!seconds) return std::nullopt;
+  const std::int64_t utc = static_cast<std::int64_t>(*seconds) - offset_seconds;
+  if (utc < 0) return std::nullopt;
+  return static_cast<std::uint64_t>(utc) * ticks_per_second + ticks;
 }
 
 }  // namespace etwcat

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -39,5 +40,10 @@ bool systemtime_to_filetime(std::span<const std::byte> sixteen, std::uint64_t& f
 ///   format_rfc3339(129402940472257591, buf) == "2011-01-23T22:07:27.2257591Z"
 std::string_view format_rfc3339(std::uint64_t filetime,
                                 std::span<char, rfc3339_length> out) noexcept;
+
+/// The FILETIME (UTC) of an RFC 3339 time: "2016-05-26T20:17:22.5Z", "2016-05-26 22:17:22+02:00"
+/// (fractions to 100 ns; more digits are cut). Nothing when the text is not one, or names no
+/// zone (Z or an offset): a time without one could be any of 26 hours.
+std::optional<std::uint64_t> parse_rfc3339(std::string_view text) noexcept;
 
 }  // namespace etwcat

@@ -22,9 +22,7 @@ std::string printf_string(const char* fmt, auto... args) {
 
 }  // namespace
 
-std::string display_name(const std::filesystem::path& path) {
-  return path_to_utf8(path);
-}
+std::string display_name(const std::filesystem::path& path) { return path_to_utf8(path); }
 
 std::size_t file_reader::read_some(char* out, std::size_t n, bool whole_file) {
   if (n == 0 || done_reading_) return 0;
@@ -185,9 +183,26 @@ std::string file_reader::record_place(std::size_t offset_in_buffer) const {
              : std::string();
 }
 
+bool file_reader::buffer_complete(const input_file& file, std::uint64_t offset) {
+  char raw[buffer_header_size];
+  auto got = file.read_at(offset, raw);
+  if (!got || got.value() != sizeof raw) return false;
+  wmi_buffer_header h{};
+  (void)read_at(std::as_bytes(std::span(raw)), 0, h);
+  // An impossible size is damage, which the reader reports; waiting would never end.
+  const bool compressed = (h.buffer_flag & buffer_flag::compressed) != 0;
+  const std::size_t limit = compressed ? max_compressed_buffer_size : max_buffer_size;
+  if (h.buffer_size < buffer_header_size || h.buffer_size > limit) return true;
+  char last[1];
+  auto tail = file.read_at(offset + h.buffer_size - 1, last);
+  return tail && tail.value() == 1;
+}
+
 file_reader::load_result file_reader::load_next_buffer() {
   if (done_) return load_result::end_of_file;
   const std::uint64_t at = next_buffer_offset_;
+  // Not yet written (whole): the end for now, not for good.
+  if (follow_ && !buffer_complete(*file_, at)) return load_result::end_of_file;
   buffer_ = buffer_info{};
   buffer_.index = next_buffer_index_;
   buffer_.file_offset = at;

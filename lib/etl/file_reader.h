@@ -86,6 +86,14 @@ class file_reader {
     std::optional<error> failure;
   };
   static processor_scan processors(const input_file& file);
+  /// Follow mode, for a file a session is still writing: at the end of the file next()
+  /// returns false without ending the reader, and a later call reads what has been added
+  /// since. A buffer is read only once all of it is there (sessions write whole buffers);
+  /// the end of the file is never damage.
+  void follow(bool on) noexcept { follow_ = on; }
+  /// True when a complete buffer starts at `offset` of `file` (or an impossible header does,
+  /// which the reader reports as damage). For waiting on a growing file.
+  static bool buffer_complete(const input_file& file, std::uint64_t offset);
   /// The buffer of the record last returned by next().
   const buffer_info& buffer() const noexcept { return buffer_; }
   /// The file name used in diagnostics (the path as given to open()).
@@ -127,6 +135,7 @@ class file_reader {
   std::uint64_t truncated_at_ = 0;  // file size, when the current buffer is cut short
   bool truncated_ = false;
   bool done_ = false;
+  bool follow_ = false;
   bool done_reading_ = false;  // a read error ended the file
   std::uint64_t buffers_read_ = 0;
   bool filtered_ = false;  // only buffers of `processor_` are read

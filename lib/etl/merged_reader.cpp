@@ -105,4 +105,17 @@ bool merged_reader::next(record_view& out) {
   return true;
 }
 
+std::uint64_t merged_reader::bytes_read() const noexcept {
+  std::uint64_t total = 0;
+  for (std::size_t f = 0; f < files_.size(); ++f) {
+    std::uint64_t end = 0;
+    for (const stream& s : streams_) {
+      const buffer_info& b = s.reader.buffer();
+      if (s.file == f) end = std::max(end, b.file_offset + b.disk_size);
+    }
+    total += end;
+  }
+  return total;
+}
+
 }  // namespace etwcat::etl

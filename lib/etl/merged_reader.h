@@ -55,6 +55,9 @@ class merged_reader {
   bool opened(std::size_t file) const noexcept { return files_[file].opened; }
   const logfile_header& header(std::size_t file) const noexcept { return files_[file].header; }
   const trace_clock& clock(std::size_t file) const noexcept { return files_[file].clock; }
+  /// Bytes of the inputs read so far: per file, the end of the furthest buffer any of its
+  /// processors' readers has reached. For progress; reaches the files' sizes at their ends.
+  std::uint64_t bytes_read() const noexcept;
 
  private:
   struct file_state {

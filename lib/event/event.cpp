@@ -41,6 +41,8 @@ void event::clear() noexcept {
   cpu_times = cpu_time_kind::none;
   kernel_time = user_time = 0;
   processor_time = 0;
+  process_name = {};
+  attributed = false;
   is_classic = has_group = false;
   group = classic_type = 0;
   group_name = header_type = {};

@@ -116,6 +116,17 @@ class event {
   std::uint32_t kernel_time = 0;
   std::uint32_t user_time = 0;
   std::uint64_t processor_time = 0;
+  /// The image file name of the process ("svchost.exe"), from lib/trace/process_tracker; empty
+  /// when the trace never said. Points into the tracker, valid while it lives.
+  std::string_view process_name;
+  /// True when process_id/thread_id did not come from the record's header (which has none, or
+  /// -1) but from the payload or from the thread that ran on that CPU at that time.
+  bool attributed = false;
+  /// True when thread_id means something: an attributed process may come without its thread
+  /// (an image rundown names only the process).
+  bool has_thread_id() const noexcept {
+    return has_process_and_thread && !(attributed && thread_id == 0xFFFFFFFF);
+  }
 
   // --- System.Classic (kernel and MOF records only) ---------------------------------------
   bool is_classic = false;

@@ -51,8 +51,4 @@ class provider_catalog {
   std::vector<std::shared_ptr<const decode::manifest_set>> manifests_;
 };
 
-/// True when `text` matches the glob `pattern` ('*' any run, '?' one character), ASCII case
-/// ignored.
-bool glob_matches(std::string_view pattern, std::string_view text) noexcept;
-
 }  // namespace etwcat::provider

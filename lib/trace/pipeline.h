@@ -13,14 +13,17 @@
 #include "lib/etl/record_view.h"
 #include "lib/etl/trace_clock.h"
 #include "lib/event/event.h"
+#include "lib/trace/event_filter.h"
+#include "lib/trace/process_tracker.h"
 
 namespace etwcat::trace {
 
 /// What one run did, for a summary and the exit code.
 struct counts {
-  std::uint64_t records_read = 0;    // every record, headers included
-  std::uint64_t events_written = 0;  // events the sink took
-  std::uint64_t decode_errors = 0;   // events whose payload did not fit its schema
+  std::uint64_t records_read = 0;     // every record, headers included
+  std::uint64_t events_written = 0;   // events the sink took
+  std::uint64_t events_filtered = 0;  // events the filter (or --skip) left out
+  std::uint64_t decode_errors = 0;    // events whose payload did not fit its schema
 };
 
 /// A source of records in delivery order (etl::merged_reader is one):
@@ -34,50 +37,86 @@ concept record_source = requires(T& s, etl::record_view& r) {
   { s.current_source() } -> std::convertible_to<std::uint16_t>;
 };
 
-/// Record -> event, reusing one event object: nothing is allocated per event once the schemas
-/// in use are cached.
+/// Record -> event -> filter -> sink, reusing one event object: nothing is allocated per event
+/// once the schemas in use are cached.
 ///
 ///   trace::pipeline events(decoder);
+///   events.use_filter(&filter);  // optional
 ///   auto done = events.run(reader, [&](const event& e) { writer.write(e); return !failed; });
+///
+/// Every event is attributed to its process (process_tracker); records the filter drops are
+/// still decoded when the tracker learns from them (process, thread and image events), and
+/// only then.
 class pipeline {
  public:
   explicit pipeline(decode::decoder& decoder) : decoder_(decoder) {}
 
-  /// Whether make_event() decodes payloads into EventData (the default), or leaves events
-  /// with their header fields and RawData: cheaper, no schema is looked up.
+  /// Whether events are decoded into EventData (the default), or keep their header fields and
+  /// RawData: cheaper, no schema is looked up.
   void decode_payloads(bool on) noexcept { decode_payloads_ = on; }
+  /// Which events reach the sink; `filter` must outlive the run. nullptr: all.
+  void use_filter(event_filter* filter) noexcept { filter_ = filter; }
+  /// Leaves out the first `skip` events that pass the filter, and ends the run after `limit`
+  /// (0: no limit) have been written.
+  void skip_and_limit(std::uint64_t skip, std::uint64_t limit) noexcept {
+    skip_ = skip;
+    limit_ = limit;
+  }
+  /// Whether events get their process name and, where the header has none, an attributed
+  /// process and thread (the default); off, events keep what their records say.
+  void attribute_processes(bool on) noexcept { attribute_ = on; }
+  /// What the run learnt about processes, threads and images (for summaries).
+  const process_tracker& processes() const noexcept { return tracker_; }
 
-  /// Fills `out` from `record`: header fields, EventData, names.
+  /// Fills `out` from `record`: header fields, EventData, names. No filter, no attribution.
   void make_event(const etl::record_view& record, const etl::trace_clock& clock,
                   std::uint16_t source, event& out);
 
   /// Takes every record of `source` to `sink(const event&)`, which returns false to stop (the
-  /// reader of the output went away, a limit was reached).
+  /// reader of the output went away).
   template <record_source Source, class Sink>
   counts run(Source& source, Sink&& sink) {
     counts done;
     etl::record_view record;
     while (source.next(record)) {
       ++done.records_read;
-      make_event(record, source.current_clock(), source.current_source(), event_);
+      if (!admit(record, source.current_clock(), source.current_source())) {
+        ++done.events_filtered;
+        continue;
+      }
+      if (skipped_ < skip_) {
+        ++skipped_;
+        ++done.events_filtered;
+        continue;
+      }
       if (!event_.decode_error.empty()) ++done.decode_errors;
       ++done.events_written;
+      tracker_.note_written(event_);
       if (!sink(static_cast<const event&>(event_))) break;
+      if (limit_ != 0 && done.events_written >= limit_) break;
     }
     return done;
   }
 
  private:
+  // Makes the event of `record` in event_; false when the filter leaves it out.
+  bool admit(const etl::record_view& record, const etl::trace_clock& clock, std::uint16_t source);
   // The name of a provider the record does not name, from the built-in table; the last answer
   // is kept, since records of one provider come in runs.
   std::string_view provider_name(const guid& id);
 
   decode::decoder& decoder_;
   event event_;
+  process_tracker tracker_;
+  event_filter* filter_ = nullptr;
+  std::uint64_t skip_ = 0;
+  std::uint64_t limit_ = 0;
+  std::uint64_t skipped_ = 0;
   guid last_id_;
   std::string_view last_name_;
   bool looked_up_ = false;
   bool decode_payloads_ = true;
+  bool attribute_ = true;
 };
 
 }  // namespace etwcat::trace

@@ -88,3 +88,32 @@ TEST_CASE("time_format: SYSTEMTIME to FILETIME, and what is not a date") {
   CHECK(!etwcat::systemtime_to_filetime(systemtime({2021, 13, 0, 1, 0, 0, 0, 0}), ft));
   CHECK(ft == 7);
 }
+
+using etwcat::parse_rfc3339;
+
+TEST_CASE("time_format: parse_rfc3339 reads what format_rfc3339 writes, and zones") {
+  char text[rfc3339_length];
+  const std::uint64_t t = 129402940472257591;  // 2011-01-23T22:07:27.2257591Z
+  CHECK(parse_rfc3339(format_rfc3339(t, text)) == t);
+  CHECK(parse_rfc3339("2011-01-23T22:07:27Z") == t - 2257591);
+  CHECK(parse_rfc3339("2011-01-23t22:07:27.2257591z") == t);
+  // The same instant two hours east, and a space for the T.
+  CHECK(parse_rfc3339("2011-01-24 00:07:27.2257591+02:00") == t);
+  CHECK(parse_rfc3339("2011-01-23T17:07:27.2257591-05:00") == t);
+  // Digits past 100 ns are cut, fewer are scaled.
+  CHECK(parse_rfc3339("2011-01-23T22:07:27.225759199Z") == t);
+  CHECK(parse_rfc3339("2011-01-23T22:07:27.5Z") == t - 2257591 + 5'000'000);
+  CHECK(parse_rfc3339("1601-01-01T00:00:00Z") == 0u);
+}
+
+TEST_CASE("time_format: parse_rfc3339 refuses times without a zone, and nonsense") {
+  CHECK_FALSE(parse_rfc3339("2011-01-23T22:07:27"));
+  CHECK_FALSE(parse_rfc3339("2011-02-30T22:07:27Z"));
+  CHECK_FALSE(parse_rfc3339("2011-01-23T24:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2011-01-23T22:07:27.Z"));
+  CHECK_FALSE(parse_rfc3339("2011-01-23T22:07:27Zjunk"));
+  CHECK_FALSE(parse_rfc3339("1600-12-31T23:59:59Z"));
+  CHECK_FALSE(parse_rfc3339("1601-01-01T00:00:00+01:00"));  // before FILETIME 0
+  CHECK_FALSE(parse_rfc3339("yesterday"));
+  CHECK_FALSE(parse_rfc3339(""));
+}

@@ -32,7 +32,7 @@ same() {
 }
 
 same "jsonl" dump "$corpus/tx/HTTP_Server.etl"
-same "text" dump --format text "$corpus/perfview/SelfDescribingSingleEvent.etl"
+same "text" dump --format text --utc "$corpus/perfview/SelfDescribingSingleEvent.etl"
 same "summary" dump --summary "$corpus/tx/WsRm01.etl" "$corpus/perfview/primitive-types.etl"
 same "providers" providers --kernel
 

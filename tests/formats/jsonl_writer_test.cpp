@@ -1,15 +1,23 @@
 // Tests for formats/jsonl_writer.h: the exact JSON lines of output-schema.md for hand-filled
-// events, synthesized records, and the first event of a real capture.
+// events, synthesized records, and the first event of a real capture; whole captures re-read
+// with simdjson.
 #include "formats/jsonl_writer.h"
 
 #include <doctest/doctest.h>
+#include <simdjson.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "lib/etl/file_reader.h"
+#include "lib/etl/merged_reader.h"
 #include "lib/event/record_event.h"
+#include "lib/trace/pipeline.h"
 #include "tests/support/corpus.h"
 #include "tests/support/decoding.h"
 #include "tests/support/etl_builder.h"
@@ -27,6 +35,77 @@ std::string json_of(const event& e, etwcat::formats::jsonl_options options = {})
 }
 
 guid guid_of(std::string_view text) { return guid::parse(text).value_or(guid{}); }
+
+std::string read_all(std::FILE* file) {
+  std::fflush(file);
+  std::rewind(file);
+  std::string text;
+  char chunk[65536];
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, file)) > 0;) text.append(chunk, n);
+  return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  for (std::size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1) {
+    lines.push_back(text.substr(at, nl - at));
+  }
+  CHECK(at == text.size());  // every line ends in a newline
+  return lines;
+}
+
+// What `writer` writes over one run, for writers made on a sink of our own.
+template <class MakeWriter>
+std::string written(const etwcat::formats::trace_info& info, const std::vector<event>& events,
+                    MakeWriter make) {
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file != nullptr);
+  {
+    etwcat::formats::output_sink sink(file);
+    auto writer = make(sink);
+    writer->begin(info);
+    for (const event& e : events) writer->write(e);
+    writer->finish({});
+  }
+  std::string text = read_all(file);
+  std::fclose(file);
+  return text;
+}
+
+// Corpus captures read together as `etwcat dump A B` reads them (merged in time, decoded with
+// the built-in schemas, attributed to processes), through a jsonl_writer; returns its output
+// and counts the events.
+std::string dump_jsonl(const std::vector<std::string>& files, std::uint64_t& events,
+                       const etwcat::formats::field_selection& fields = {}) {
+  etwcat::decode::decoder decoder;
+  etwcat::diagnostics diags;
+  std::vector<std::filesystem::path> paths;
+  etwcat::formats::trace_info info;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    paths.push_back(etwcat::testing::corpus_file(files[i]));
+    info.sources.push_back({.name = files[i], .index = static_cast<std::uint16_t>(i)});
+  }
+  auto trace = etwcat::etl::merged_reader::open(paths, diags);
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file != nullptr);
+  events = 0;
+  {
+    etwcat::formats::output_sink sink(file);
+    etwcat::formats::jsonl_writer writer(sink, {}, fields);
+    writer.begin(info);
+    etwcat::trace::pipeline pipeline(decoder);
+    pipeline.run(trace, [&](const event& e) {
+      ++events;
+      writer.write(e);
+      return true;
+    });
+    writer.finish({});
+  }
+  std::string text = read_all(file);
+  std::fclose(file);
+  return text;
+}
 
 }  // namespace
 
@@ -158,7 +237,100 @@ TEST_CASE("jsonl_writer: write() appends one line per event to the sink") {
   CHECK(text == json_of(e) + "\n" + json_of(e) + "\n");
 }
 
+TEST_CASE("jsonl_writer: ProcessName and Attributed follow ThreadID in Execution") {
+  event e;
+  e.has_process_and_thread = true;
+  e.process_id = 4;
+  e.thread_id = 8;
+  e.process_name = "svchost.exe";
+  e.attributed = true;
+  e.processor_id = 1;
+  CHECK(json_of(e).find(R"("Execution":{"ProcessID":4,"ThreadID":8,"ProcessName":"svchost.exe",)"
+                        R"("Attributed":true,"ProcessorID":1})") != std::string::npos);
+  // Not attributed, name unknown: neither key.
+  e.process_name = {};
+  e.attributed = false;
+  CHECK(json_of(e).find(R"("Execution":{"ProcessID":4,"ThreadID":8,"ProcessorID":1})") !=
+        std::string::npos);
+}
+
+TEST_CASE("jsonl_writer: System.Source names the input, only when there are several") {
+  event a, b;
+  a.source = 0;
+  b.source = 1;
+  b.decode_error = "short";
+  const auto make = [](etwcat::formats::output_sink& sink) {
+    return std::make_unique<etwcat::formats::jsonl_writer>(sink);
+  };
+  etwcat::formats::trace_info one;
+  one.sources.push_back({.name = "a.etl", .index = 0});
+  CHECK(written(one, {a}, make) == json_of(a) + "\n");
+  etwcat::formats::trace_info two = one;
+  two.sources.push_back({.name = "dir/b \"x\".etl", .index = 1});
+  const std::vector<std::string> lines = lines_of(written(two, {a, b}, make));
+  REQUIRE(lines.size() == 2);
+  // Last in System, after DecodeError; the name JSON-escaped.
+  CHECK(lines[0].ends_with(R"("Execution":{"ProcessorID":0},"Source":"a.etl"}})"));
+  CHECK(lines[1].ends_with(R"("DecodeError":"short","Source":"dir/b \"x\".etl"}})"));
+}
+
+TEST_CASE("jsonl_writer: with --fields each line is a flat object of the fields present") {
+  event e;
+  e.has_event_id = true;
+  e.event_id = 2;
+  e.data.add_string("ImageName", "a\"b.exe");
+  const std::vector<std::string> paths = {"System.EventID", "EventData.imagename",
+                                          "System.Execution.ProcessID"};
+  const auto fields = etwcat::formats::field_selection::parse(paths);
+  const auto make = [&](etwcat::formats::output_sink& sink) {
+    return std::make_unique<etwcat::formats::jsonl_writer>(sink, etwcat::formats::jsonl_options{},
+                                                           fields);
+  };
+  // No ProcessID in the event: left out, not null.
+  CHECK(written({}, {e}, make) == R"({"System.EventID":2,"EventData.imagename":"a\"b.exe"})"
+                                  "\n");
+}
+
 TEST_SUITE("corpus") {
+  TEST_CASE("jsonl_writer: every line of several captures read at once parses with simdjson") {
+    ETWCAT_REQUIRE_CORPUS();
+    const std::vector<std::string> files = {"tx/HTTP_Server.etl", "perfview/net.4.5.2.x86.etl",
+                                            "krabsetw/powershell.etl"};
+    std::uint64_t events = 0;
+    const std::vector<std::string> lines = lines_of(dump_jsonl(files, events));
+    CHECK(lines.size() == events);
+    CHECK(events > 10000);
+    simdjson::dom::parser parser;
+    std::set<std::string> sources_seen;
+    std::uint64_t bad = 0, named = 0;
+    for (const std::string& line : lines) {
+      simdjson::dom::element doc;
+      if (parser.parse(line).get(doc) != simdjson::SUCCESS) {
+        if (++bad <= 3) FAIL_CHECK("not JSON: " << line);
+        continue;
+      }
+      std::string_view source;
+      REQUIRE(doc["System"]["Source"].get(source) == simdjson::SUCCESS);
+      sources_seen.emplace(source);
+      // Source is the last member of System.
+      simdjson::dom::object system;
+      REQUIRE(doc["System"].get(system) == simdjson::SUCCESS);
+      std::string_view last;
+      for (auto [key, value] : system) last = key;
+      CHECK(last == "Source");
+      std::string_view process;
+      if (doc["System"]["Execution"]["ProcessName"].get(process) == simdjson::SUCCESS) ++named;
+    }
+    CHECK(bad == 0);
+    CHECK(sources_seen == std::set<std::string>(files.begin(), files.end()));
+    MESSAGE(named << " of " << events << " events name their process");
+    // One input: no Source, so the lines are the same as before it existed.
+    std::uint64_t single = 0;
+    const std::string alone = dump_jsonl({"tx/HTTP_Server.etl"}, single);
+    CHECK(single == 2042);
+    CHECK(alone.find("\"Source\"") == std::string::npos);
+  }
+
   TEST_CASE("jsonl_writer: the first event of tx/HTTP_Server.etl") {
     ETWCAT_REQUIRE_CORPUS();
     // Tx's "first event" is the first the ETW API delivers, which merges the per-CPU buffers

@@ -90,6 +90,7 @@ std::vector<std::string> dump(const std::filesystem::path& capture, Keep keep) {
   auto trace = etl::merged_reader::open(std::span(&capture, 1), diags);
   decode::decoder decoder;
   trace::pipeline pipeline(decoder);
+  pipeline.attribute_processes(false);  // event_trace hands out events as their records are
   std::vector<std::string> lines;
   pipeline.run(trace, [&](const event& e) {
     if (keep(e)) {

@@ -13,20 +13,6 @@
 #include "tests/support/decoding.h"
 
 using namespace etwcat;
-using provider::glob_matches;
-
-TEST_CASE("provider_catalog: globs match the whole text, any case") {
-  CHECK(glob_matches("*Kernel-Process", "Microsoft-Windows-Kernel-Process"));
-  CHECK_FALSE(glob_matches("*Kernel-Proc", "Microsoft-Windows-Kernel-Process"));
-  CHECK(glob_matches("microsoft-windows-*-process", "Microsoft-Windows-Kernel-Process"));
-  CHECK(glob_matches("M?crosoft*", "Microsoft-IE"));
-  CHECK(glob_matches("*", ""));
-  CHECK_FALSE(glob_matches("?", ""));
-  CHECK(glob_matches("a*b*c", "aXXbYYc"));
-  CHECK_FALSE(glob_matches("a*b*c", "aXXbYY"));
-  // Backtracking stays linear in practice: a long near-miss ends quickly.
-  CHECK_FALSE(glob_matches("*a*a*a*a*a*b", std::string(200, 'a')));
-}
 
 TEST_CASE("provider_catalog: the standard catalog unites its sources by GUID") {
   const auto catalog = provider::provider_catalog::standard();
