@@ -50,7 +50,8 @@ void add_event_filter_options(CLI::App* sub, event_filter_options& o, filter_opt
       ->group(group);
   sub->add_option("--since", f.since,
                   "Only events at or after this time: RFC 3339 with a zone "
-                  "(2016-05-26T20:17:22Z) or +OFFSET from the trace's start (+5s, +500ms)")
+                  "(2016-05-26T20:17:22Z) or +OFFSET from the trace's start (+5s, +500ms; live: "
+                  "from its first event)")
       ->type_name("TIME")
       ->group(group);
   sub->add_option("--until", f.until, "Only events at or before this time (as --since)")

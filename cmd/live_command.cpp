@@ -291,8 +291,6 @@ int run_live(const live_options& given, live::etw_api* etw) {
     writer->begin(describe_session(name));
     session_events source(consumer, end_session, deadline);
     trace::pipeline events(decoder);
-    // "+5s" counts from now: the session's events start about here.
-    filter.value().set_trace_start(filetime_now());
     if (!filter.value().empty()) events.use_filter(&filter.value());
     std::uint64_t written = 0;
     const trace::counts done = events.run(source, [&](const event& e) {

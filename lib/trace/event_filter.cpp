@@ -285,6 +285,7 @@ result<event_filter> event_filter::make(const filter_options& o) {
 }
 
 void event_filter::set_trace_start(std::uint64_t filetime) noexcept {
+  start_known_ = true;
   auto shifted = [filetime](std::int64_t offset) {
     const std::int64_t t = static_cast<std::int64_t>(filetime) + offset;
     return static_cast<std::uint64_t>(t < 0 ? 0 : t);
@@ -319,6 +320,10 @@ event_filter::verdict event_filter::check_header(const event& e) {
   if (max_level_ && e.has_level && e.level != 0 && e.level > *max_level_) return verdict::drop;
   if (keywords_ && e.has_keywords && e.keywords != 0 && (e.keywords & *keywords_) == 0) {
     return verdict::drop;
+  }
+  // No start given (a live session): offsets count from the first event.
+  if (!start_known_ && (since_offset_ || until_offset_) && e.has_time) {
+    set_trace_start(e.time_created);
   }
   if (since_ || until_) {
     if (!e.has_time) return verdict::drop;

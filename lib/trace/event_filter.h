@@ -78,6 +78,7 @@ class event_filter {
   bool empty() const noexcept { return empty_; }
 
   /// Where "+5s" in --since/--until counts from: the first trace's start (FILETIME, UTC).
+  /// Without it (a live session), the first event with a time.
   void set_trace_start(std::uint64_t filetime) noexcept;
 
   /// What the record's header fields decide (fill_event() has run; nothing decoded yet).
@@ -106,6 +107,7 @@ class event_filter {
   // Times: absolute FILETIMEs, or offsets (100 ns) from the trace start.
   std::optional<std::uint64_t> since_, until_;
   std::optional<std::int64_t> since_offset_, until_offset_;
+  bool start_known_ = false;
   std::vector<field_test> where_;
 };
 

@@ -173,6 +173,35 @@ TEST_SUITE("corpus") {
     CHECK(running(etw).empty());
   }
 
+  TEST_CASE("live: the filters of dump, on the events a session delivers") {
+    ETWCAT_REQUIRE_CORPUS();
+    const auto capture = testing::corpus_file("tx/HTTP_Server.etl");
+    scratch_folder folder;
+    // What dump's filters keep of the capture: FastSend events (12) with a payload value, from
+    // a time on. (An offset, +5s, counts from the file's start in dump and from the first
+    // event in live: not the same here.)
+    const std::vector<std::string> filters = {
+        "--id",        "1-20",    "--where", "HttpStatus>=300", "--level",
+        "information", "--event", "*Send",   "--since",         "2011-01-23T22:07:40Z"};
+    std::vector<std::string> dump_words = {"dump", capture.string(), "-o",
+                                           (folder.path() / "dump.jsonl").string()};
+    dump_words.insert(dump_words.end(), filters.begin(), filters.end());
+    REQUIRE(etwcat_run(dump_words, nullptr) == 0);
+    const auto expected = lines_of(file_text(folder.path() / "dump.jsonl"));
+    REQUIRE(expected.size() > 10);
+    simulated_etw etw;
+    etw.feed(capture);
+    const auto out = folder.path() / "live.jsonl";
+    captured_stderr err;
+    // The whole capture replayed, then Ctrl-C: a filter that kept too little cannot hang it.
+    std::vector<std::string> live_words = {"live", "-p", "Microsoft-Windows-HttpService", "-o",
+                                           out.string()};
+    live_words.insert(live_words.end(), filters.begin(), filters.end());
+    CHECK(run_until_ctrl_c(etw, live_words).code == 0);
+    CHECK(lines_of(file_text(out)) == expected);
+    CHECK(running(etw).empty());
+  }
+
   TEST_CASE("live: --max-events stops the session after N events") {
     ETWCAT_REQUIRE_CORPUS();
     const auto capture = testing::corpus_file("tx/HTTP_Server.etl");

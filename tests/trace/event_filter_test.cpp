@@ -132,6 +132,20 @@ TEST_CASE("event_filter: offsets count from the trace's start") {
   CHECK(f.check_header(e) == verdict::drop);
 }
 
+TEST_CASE("event_filter: offsets without a start count from the first event (live)") {
+  filter_options o;
+  o.since = "+1s";
+  event_filter f = make(o);
+  event first = manifest_event(1, 4, 0);
+  CHECK(f.check_header(first) == verdict::drop);
+  event later = first;
+  later.time_created += 10'000'000;
+  CHECK(f.check_header(later) == verdict::keep);
+  event earlier = first;  // the start stays the first event's, not the earliest
+  earlier.time_created -= 10'000'000;
+  CHECK(f.check_header(earlier) == verdict::drop);
+}
+
 TEST_CASE("event_filter: providers by GUID at the header, by name once decoded (and cached)") {
   const guid kernel_process = guid::parse("{22FB2CD6-0E7B-422B-A0C7-2FAD1FD0E716}").value();
   const guid other = guid::parse("{22FB2CD6-0E7B-422B-A0C7-2FAD1FD0E717}").value();
