@@ -1,6 +1,8 @@
 // JSON text per RFC 8259: escape '"', '\\' and controls; keep valid UTF-8.
 #include "formats/json.h"
 
+#include <charconv>
+
 namespace etwcat::formats {
 namespace {
 
@@ -86,6 +88,12 @@ void append_json_string(std::string& out, std::string_view text) {
     ++i;
   }
   out.push_back('"');
+}
+
+void append_number(std::string& out, std::uint64_t value) {
+  char text[20];
+  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  out.append(text, static_cast<std::size_t>(end - text));
 }
 
 void append_hex(std::string& out, std::uint64_t value) {

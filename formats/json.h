@@ -1,4 +1,4 @@
-// Small JSON building blocks shared by the writers: escaped strings and the
+// Small building blocks shared by the writers: escaped JSON strings, decimal numbers and the
 // "0x…" upper-case hex form the output contract uses for masks.
 #pragma once
 
@@ -11,6 +11,9 @@ namespace etwcat::formats {
 /// Appends `text` (UTF-8) as a JSON string literal, quotes included.
 /// Control characters are escaped; invalid UTF-8 becomes U+FFFD.
 void append_json_string(std::string& out, std::string_view text);
+
+/// Appends `value` in decimal: 42.
+void append_number(std::string& out, std::uint64_t value);
 
 /// Appends "0x" and the upper-case hex digits of `value`, no padding: 0x42.
 void append_hex(std::string& out, std::uint64_t value);

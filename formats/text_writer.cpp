@@ -54,12 +54,6 @@ struct line_context {
   std::string& scratch;
 };
 
-void append_number(std::string& out, std::uint64_t value) {
-  char text[20];
-  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-  out.append(text, static_cast<std::size_t>(end - text));
-}
-
 // "12,345": the length markers are read by people.
 void append_grouped(std::string& out, std::uint64_t value) {
   char text[20];

@@ -37,12 +37,6 @@ bool is_noncharacter(std::string_view s, std::size_t i) noexcept {
          static_cast<unsigned char>(s[i + 2]) >= 0xBE;
 }
 
-void append_number(std::string& out, std::uint64_t value) {
-  char text[20];
-  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-  out.append(text, static_cast<std::size_t>(end - text));
-}
-
 void append_guid(std::string& out, const guid& g) {
   std::array<char, 38> text;
   g.format_to(text);

@@ -24,21 +24,7 @@ class fields {
  public:
   explicit fields(const event_data& data) : data_(data) {}
 
-  std::uint64_t number(std::string_view name) const {
-    const data_item* item = data_.find(name);
-    if (item == nullptr) return 0;
-    switch (item->type) {
-      case data_type::unsigned_int:
-      case data_type::hex_int:
-        return item->unsigned_value;
-      case data_type::signed_int:
-        return static_cast<std::uint64_t>(item->signed_value);
-      case data_type::boolean:
-        return item->boolean ? 1 : 0;
-      default:
-        return 0;
-    }
-  }
+  std::uint64_t number(std::string_view name) const { return data_.integer(name).value_or(0); }
   std::string_view text(std::string_view name) const {
     const data_item* item = data_.find(name);
     return item != nullptr ? data_.text(*item) : std::string_view();

@@ -24,6 +24,27 @@ guid event_data::guid_value(const data_item& item) const noexcept {
   return guid::from_bytes(b.first<16>());
 }
 
+std::optional<std::uint64_t> event_data::integer(std::string_view name) const noexcept {
+  const data_item* item = find(name);
+  if (item == nullptr) return std::nullopt;
+  switch (item->type) {
+    case data_type::unsigned_int:
+    case data_type::hex_int:
+      return item->unsigned_value;
+    case data_type::signed_int:
+      return static_cast<std::uint64_t>(item->signed_value);
+    case data_type::boolean:
+      return item->boolean ? 1 : 0;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string_view event_data::string(std::string_view name) const noexcept {
+  const data_item* item = find(name);
+  return item != nullptr && item->type == data_type::string ? text(*item) : std::string_view();
+}
+
 const data_item* event_data::find(std::string_view name) const noexcept {
   int depth = 0;
   for (const data_item& item : items_) {

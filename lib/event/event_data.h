@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -93,6 +94,12 @@ class event_data {
   /// The first top-level item named `name`, ignoring ASCII case (schemas of one event differ:
   /// "ProcessId" in one, "ProcessID" in another), or nullptr.
   const data_item* find(std::string_view name) const noexcept;
+  /// The integer value of the top-level member `name` (find()): unsigned and hex values as they
+  /// are, signed ones as their 64 bits, booleans as 0 or 1; nothing when there is no such
+  /// member or it holds no integer.
+  std::optional<std::uint64_t> integer(std::string_view name) const noexcept;
+  /// The text of the top-level string member `name`; empty when there is none.
+  std::string_view string(std::string_view name) const noexcept;
 
   // --- building ------------------------------------------------------------------------------
   void add_bool(std::string_view name, bool value);

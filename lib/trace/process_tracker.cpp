@@ -78,30 +78,10 @@ kind kind_of(const event& e) noexcept {
   return kind::nothing;
 }
 
-std::optional<std::uint64_t> number(const event& e, std::string_view name) noexcept {
-  const data_item* item = e.data.find(name);
-  if (item == nullptr) return std::nullopt;
-  switch (item->type) {
-    case data_type::unsigned_int:
-    case data_type::hex_int:
-      return item->unsigned_value;
-    case data_type::signed_int:
-      return static_cast<std::uint64_t>(item->signed_value);
-    default:
-      return std::nullopt;
-  }
-}
-
 std::optional<std::uint32_t> id_field(const event& e, std::string_view name) noexcept {
-  auto value = number(e, name);
+  auto value = e.data.integer(name);
   if (!value || *value > none) return std::nullopt;
   return static_cast<std::uint32_t>(*value);
-}
-
-std::string_view text_field(const event& e, std::string_view name) noexcept {
-  const data_item* item = e.data.find(name);
-  return item != nullptr && item->type == data_type::string ? e.data.text(*item)
-                                                            : std::string_view();
 }
 
 // "\Device\HarddiskVolume2\Windows\explorer.exe" -> "explorer.exe".
@@ -173,9 +153,9 @@ void process_tracker::learn_process(const event& e, int how) {
   if (!pid) return;
   const auto k = static_cast<kind>(how);
   const std::uint64_t time = e.has_time ? e.time_created : 0;
-  std::string_view image = text_field(e, "ImageFileName");
-  if (image.empty()) image = file_part(text_field(e, "ImageName"));
-  const std::string_view command_line = text_field(e, "CommandLine");
+  std::string_view image = e.data.string("ImageFileName");
+  if (image.empty()) image = file_part(e.data.string("ImageName"));
+  const std::string_view command_line = e.data.string("CommandLine");
 
   process_info* p = nullptr;
   if (k == kind::process_start) {
@@ -216,9 +196,9 @@ void process_tracker::learn_thread(const event& e, bool ends) {
 
 void process_tracker::learn_image(const event& e, bool unloads) {
   const auto pid = id_field(e, "ProcessId");
-  const auto base = number(e, "ImageBase");
+  const auto base = e.data.integer("ImageBase");
   if (!pid || !base) return;
-  const std::uint64_t size = number(e, "ImageSize").value_or(0);
+  const std::uint64_t size = e.data.integer("ImageSize").value_or(0);
   const std::uint64_t time = e.has_time ? e.time_created : 0;
   std::vector<loaded_image>& list = images_[*pid];
   if (unloads) {
@@ -230,8 +210,8 @@ void process_tracker::learn_image(const event& e, bool unloads) {
     }
     return;
   }
-  std::string_view name = text_field(e, "FileName");
-  if (name.empty()) name = text_field(e, "ImageName");
+  std::string_view name = e.data.string("FileName");
+  if (name.empty()) name = e.data.string("ImageName");
   for (const loaded_image& image : list) {
     if (image.base == *base && image.unload_time == 0 && image.file_name == name) return;
   }
