@@ -319,21 +319,32 @@ file_reader::load_result file_reader::load_next_buffer() {
                            h.offset, buffer_header_size, max_buffer_size));
       return load_result::skipped;
     }
-    unpacked_.resize(h.offset);
-    std::memcpy(unpacked_.data(), raw_.data(), buffer_header_size);
+    // Room for what the buffer unpacks to. Offset is only a claim: beyond the session's buffer
+    // size (which no honest buffer exceeds) room grows as decompression proves it needs it,
+    // so a small file whose buffers each claim 16 MB does not take 16 MB per processor.
+    const std::size_t claimed = h.offset;
+    std::size_t room = std::min<std::size_t>(
+        claimed, std::max<std::size_t>(header_.buffer_size, std::size_t{64} << 10));
     const auto packed = std::as_bytes(std::span(raw_)).subspan(buffer_header_size);
-    const auto out = std::span(unpacked_).subspan(buffer_header_size);
-    auto n = xpress_decompress(packed, out);
+    result<std::size_t> n = std::size_t{0};
+    for (;;) {
+      unpacked_.resize(room);
+      std::memcpy(unpacked_.data(), raw_.data(), buffer_header_size);
+      n = xpress_decompress(packed, std::span(unpacked_).subspan(buffer_header_size));
+      if (n || room == claimed) break;
+      room = std::min(room * 2, claimed);  // it did not fit (or is damaged): try more room
+    }
+    const std::size_t out_size = claimed - buffer_header_size;
     if (!n) {
       report(severity::error, at + buffer_header_size + n.failure().offset,
              "compressed buffer damaged: " + n.failure().message + "; buffer skipped");
       return load_result::skipped;
     }
-    if (n.value() != out.size()) {
+    if (n.value() != out_size) {
       report(severity::warning, at,
              printf_string("compressed buffer unpacked to %zu bytes, its header says %zu; "
                            "only those read",
-                           n.value(), out.size()));
+                           n.value(), out_size));
     }
     buffer_.data_end = static_cast<std::uint32_t>(buffer_header_size + n.value());
     data_ = std::span<const std::byte>(unpacked_).first(buffer_.data_end);
