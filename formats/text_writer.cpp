@@ -628,16 +628,12 @@ text_writer::text_writer(output_sink& sink, const text_options& options, field_s
 }
 
 void text_writer::begin(const trace_info& info) {
-  tag_sources_ = info.sources.size() > 1;
-  for (const trace_source& source : info.sources) {
-    if (source.index >= source_names_.size()) source_names_.resize(source.index + 1u);
-    source_names_[source.index] = source.name;
-  }
+  sources_.assign(info);
   if (!fields_.empty()) return;  // the lines say only what was asked for
   const line_context c{options_.color == color_mode::always,
                        options_.utc,
                        options_.wide,
-                       tag_sources_,
+                       sources_.several(),
                        offset_minute_,
                        offset_seconds_,
                        scratch_};
@@ -649,7 +645,7 @@ void text_writer::write(const event& e) {
   const line_context c{options_.color == color_mode::always,
                        options_.utc,
                        options_.wide,
-                       tag_sources_,
+                       sources_.several(),
                        offset_minute_,
                        offset_seconds_,
                        scratch_};
@@ -657,8 +653,7 @@ void text_writer::write(const event& e) {
   if (fields_.empty()) {
     append_line(out, e, c);
   } else {
-    const std::string_view source =
-        e.source < source_names_.size() ? source_names_[e.source] : std::string_view();
+    const std::string_view source = sources_.of(e);
     bool first = true;
     for (std::size_t i = 0; i < fields_.size(); ++i) {
       scratch_.clear();

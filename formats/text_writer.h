@@ -11,6 +11,7 @@
 
 #include "formats/event_writer.h"
 #include "formats/field_selection.h"
+#include "formats/jsonl_writer.h"
 #include "lib/event/event.h"
 
 namespace etwcat::formats {
@@ -82,13 +83,12 @@ class text_writer final : public event_writer {
  private:
   output_sink& sink_;
   text_options options_;  // color resolved to always or never
-  bool tag_sources_ = false;
   // The UTC offset of the minute last converted: one localtime() per minute of trace time.
   std::int64_t offset_minute_ = INT64_MIN;
   std::int64_t offset_seconds_ = 0;
   std::string scratch_;  // reused when a JSON value needs escaping
   field_selection fields_;
-  std::vector<std::string_view> source_names_;  // for System.Source
+  source_names sources_;  // [N] tags with several inputs; System.Source for --fields
 };
 
 /// Appends the text line of `e`, without the newline (tests, other writers). Color only with
