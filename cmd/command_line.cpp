@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <new>
 #include <optional>
 
 #include "cmd/dump_command.h"
@@ -142,6 +143,13 @@ int run_command_line(const std::vector<std::string>& args, live::etw_api* etw) {
   } catch (const usage_error& e) {
     fmt::print(stderr, "etwcat: {}\n", e.what());
     return exit_usage;
+  } catch (const std::bad_alloc&) {
+    // Caught, so that the stack unwinds: a session this run started is stopped on the way.
+    fmt::print(stderr, "etwcat: out of memory\n");
+    return exit_usage_or_system_error;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "etwcat: {}\n", e.what());
+    return exit_usage_or_system_error;
   }
   return exit_usage;
 }

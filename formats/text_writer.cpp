@@ -298,7 +298,9 @@ std::int64_t local_utc_offset(std::int64_t unix_seconds) {
                        static_cast<unsigned>(tm.tm_mday);
   const std::int64_t local = day.time_since_epoch().count() * std::int64_t{86400} +
                              tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
-  return local - unix_seconds;
+  // No zone is a day off UTC: past what the C library can place (a damaged timestamp), UTC.
+  const std::int64_t offset = local - unix_seconds;
+  return offset > 86400 || offset < -86400 ? 0 : offset;
 }
 
 // The offset at `filetime`, recomputed only when the minute changes: zones change their offset

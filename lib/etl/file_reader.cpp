@@ -131,41 +131,20 @@ result<file_reader> file_reader::open(std::shared_ptr<const input_file> file, di
   return reader;
 }
 
-void file_reader::only_processor(std::uint16_t processor, bool report_file_damage) {
+void file_reader::only_processor(std::uint16_t processor, bool report_file_damage,
+                                 buffer_directory* directory) {
   filtered_ = true;
   processor_ = processor;
   report_file_damage_ = report_file_damage;
+  directory_ = report_file_damage ? nullptr : directory;
   if (in_buffer_ && buffer_.processor != processor) {
     in_buffer_ = false;  // buffer 0, loaded by open(), belongs to another reader
     truncated_ = false;
+    // Its memory too: with many processors, a copy of buffer 0 each would add up.
+    std::vector<char>().swap(raw_);
+    std::vector<std::byte>().swap(unpacked_);
+    data_ = {};
   }
-}
-
-file_reader::processor_scan file_reader::processors(const input_file& file) {
-  processor_scan scan;
-  std::vector<std::uint16_t>& found = scan.processors;
-  std::uint64_t at = 0;
-  char raw[buffer_header_size];
-  for (;;) {
-    auto got = file.read_at(at, raw);
-    if (!got) {
-      scan.failure = got.failure();
-      break;
-    }
-    if (got.value() != sizeof raw) break;
-    wmi_buffer_header h{};
-    (void)read_at(std::as_bytes(std::span(raw)), 0, h);
-    const bool compressed = (h.buffer_flag & buffer_flag::compressed) != 0;
-    const std::size_t limit = compressed ? max_compressed_buffer_size : max_buffer_size;
-    if (h.buffer_size < buffer_header_size || h.buffer_size > limit) break;
-    const std::uint16_t processor = buffer_processor(h);
-    if (std::find(found.begin(), found.end(), processor) == found.end()) {
-      found.push_back(processor);
-    }
-    at += h.buffer_size;
-  }
-  std::sort(found.begin(), found.end());
-  return scan;
 }
 
 void file_reader::report(severity level, std::uint64_t offset, const std::string& text) {
@@ -200,6 +179,16 @@ bool file_reader::buffer_complete(const input_file& file, std::uint64_t offset) 
 
 file_reader::load_result file_reader::load_next_buffer() {
   if (done_) return load_result::end_of_file;
+  if (directory_ != nullptr) {
+    // Straight to this processor's next buffer: the others' headers are not this reader's.
+    const auto place = directory_->next(processor_);
+    if (!place) {
+      done_ = true;
+      return load_result::end_of_file;
+    }
+    next_buffer_offset_ = place->offset;
+    next_buffer_index_ = place->index;
+  }
   const std::uint64_t at = next_buffer_offset_;
   // Not yet written (whole): the end for now, not for good.
   if (follow_ && !buffer_complete(*file_, at)) return load_result::end_of_file;
@@ -217,8 +206,14 @@ file_reader::load_result file_reader::load_next_buffer() {
   }
   if (got == 0) {
     done_ = true;
-    // A file cut exactly between buffers looks complete; only the header's count tells.
-    if (buffers_read_ < header_.buffers_written && report_file_damage_) {
+    // A file cut exactly between buffers looks complete; only the header's count tells. One
+    // cut inside the buffer before this one (or a stride past the end) is that buffer's
+    // reader's to report, as a cut buffer: one problem, one line.
+    char last[1];
+    const auto before =
+        at == 0 ? result<std::size_t>(std::size_t{1}) : file_->read_at(at - 1, last);
+    const bool ends_here = before && before.value() == 1;
+    if (ends_here && buffers_read_ < header_.buffers_written && report_file_damage_) {
       report(severity::warning, at,
              printf_string("file ends after %" PRIu64 " buffers, but its header says %" PRIu32
                            " were written; the rest is missing",

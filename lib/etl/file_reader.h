@@ -15,6 +15,7 @@
 #include "lib/base/diagnostics.h"
 #include "lib/base/input_file.h"
 #include "lib/base/result.h"
+#include "lib/etl/buffer_directory.h"
 #include "lib/etl/logfile_header.h"
 #include "lib/etl/record_view.h"
 
@@ -75,17 +76,11 @@ class file_reader {
   /// can restore time order (§1.6) with one reader per processor. Damage inside other
   /// processors' buffers is left to their readers; damage that concerns the whole file (a bad
   /// buffer header, a missing end) is reported only when `report_file_damage` is set, so that
-  /// several readers of one file report it once. Call right after open().
-  void only_processor(std::uint16_t processor, bool report_file_damage);
-
-  /// The processors whose buffers `file` holds, ascending, from a scan of its buffer headers
-  /// (72 bytes read per buffer). Stops quietly at the first impossible header (the readers
-  /// report it); a read error stops it too, and is returned: buffers after it may be missed.
-  struct processor_scan {
-    std::vector<std::uint16_t> processors;
-    std::optional<error> failure;
-  };
-  static processor_scan processors(const input_file& file);
+  /// several readers of one file report it once. That reader walks every buffer header; the
+  /// others, given the file's `directory`, go straight from one of their buffers to the next.
+  /// Call right after open().
+  void only_processor(std::uint16_t processor, bool report_file_damage,
+                      buffer_directory* directory = nullptr);
   /// Follow mode, for a file a session is still writing: at the end of the file next()
   /// returns false without ending the reader, and a later call reads what has been added
   /// since. A buffer is read only once all of it is there (sessions write whole buffers);
@@ -138,7 +133,8 @@ class file_reader {
   bool follow_ = false;
   bool done_reading_ = false;  // a read error ended the file
   std::uint64_t buffers_read_ = 0;
-  bool filtered_ = false;  // only buffers of `processor_` are read
+  bool filtered_ = false;                  // only buffers of `processor_` are read
+  buffer_directory* directory_ = nullptr;  // where they are, when the merger has one
   std::uint16_t processor_ = 0;
   bool report_file_damage_ = true;
   std::uint64_t records_read_ = 0;

@@ -35,14 +35,19 @@ merged_reader merged_reader::open(std::span<const std::shared_ptr<const input_fi
                    first.failure().message);
       continue;
     }
-    merged.files_[f] = {first.value().header(), trace_clock(first.value().header()), true};
-    auto scan = file_reader::processors(*files[f]);
-    if (scan.failure) {
-      diags.report(severity::error, files[f]->name(), scan.failure->offset,
-                   "cannot read: " + scan.failure->message +
+    file_state& state = merged.files_[f];
+    state.header = first.value().header();
+    state.clock = trace_clock(state.header);
+    state.opened = true;
+    state.directory = std::make_unique<buffer_directory>(buffer_directory::scan(files[f]));
+    buffer_directory& directory = *state.directory;
+    if (directory.failure()) {
+      diags.report(severity::error, files[f]->name(), directory.failure()->offset,
+                   "cannot read: " + directory.failure()->message +
                        "; the buffers of processors first seen after it are not read");
     }
-    std::vector<std::uint16_t>& processors = scan.processors;
+    std::vector<std::uint16_t> processors(directory.processors().begin(),
+                                          directory.processors().end());
     if (processors.empty()) processors.push_back(first.value().buffer().processor);
     for (std::size_t p = 0; p < processors.size(); ++p) {
       // The reader already open serves the first processor; the others share its file.
@@ -53,7 +58,9 @@ merged_reader merged_reader::open(std::span<const std::shared_ptr<const input_fi
                          std::to_string(processors[p]) + " are not read");
         continue;
       }
-      reader.value().only_processor(processors[p], p == 0);
+      // The first reader walks every header and reports damage to the whole file; the others
+      // go from buffer to buffer of their own through the directory.
+      reader.value().only_processor(processors[p], p == 0, &directory);
       merged.streams_.push_back(stream{std::move(reader.value()), f, {}, 0, 0});
     }
   }

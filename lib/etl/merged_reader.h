@@ -13,6 +13,7 @@
 #include "lib/base/diagnostics.h"
 #include "lib/base/input_file.h"
 #include "lib/base/result.h"
+#include "lib/etl/buffer_directory.h"
 #include "lib/etl/file_reader.h"
 #include "lib/etl/record_view.h"
 #include "lib/etl/trace_clock.h"
@@ -22,6 +23,8 @@ namespace etwcat::etl {
 /// Reads several files as one trace. Each file's log-file header record comes first (in the
 /// order the files were given), then every other record in order of absolute time; records
 /// with equal times keep file order (stable). Memory: two buffers per processor per file.
+/// Time: one heap step per record, and each buffer header read a fixed number of times however
+/// many processors a file has (buffer_directory); each file is open once.
 ///
 ///   diagnostics diags;
 ///   merged_reader trace = merged_reader::open(paths, diags);
@@ -64,6 +67,7 @@ class merged_reader {
     logfile_header header;  // empty when the file could not be opened
     trace_clock clock;
     bool opened = false;
+    std::unique_ptr<buffer_directory> directory;  // its readers' buffers (a stable address)
   };
   // One processor's buffers of one file, with its current (not yet returned) record.
   struct stream {

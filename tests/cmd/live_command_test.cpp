@@ -9,11 +9,18 @@
 #include <cstdint>
 #include <fstream>
 #include <functional>
+#include <new>
 #include <optional>
 #include <string>
 #include <thread>
 #include <tuple>
 #include <vector>
+
+#ifndef _WIN32
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include "cmd/command_line.h"
 #include "cmd/interruption.h"
@@ -742,3 +749,135 @@ TEST_CASE("start --pid: a started session has only ETW's filter, for -p provider
         "IDs and filters -p providers only; `etwcat live --pid` filters kernel events as well\n");
   CHECK(running(etw).empty());
 }
+
+namespace {
+
+// The machine's ETW with one of its calls made to throw (out of memory, say), to follow the
+// exception out of the command: the stack unwinds, and what the run started is stopped.
+class throwing_etw final : public live::etw_api {
+ public:
+  enum class call { enable_trace, set_information, open_trace };
+  throwing_etw(simulated_etw& etw, call which) : etw_(etw), which_(which) {}
+
+  std::uint32_t start_trace(live::trace_handle& handle, std::u16string_view name,
+                            live::trace_properties& properties) override {
+    return etw_.start_trace(handle, name, properties);
+  }
+  std::uint32_t control_trace(live::trace_handle handle, std::u16string_view name,
+                              live::trace_properties& properties, std::uint32_t code) override {
+    return etw_.control_trace(handle, name, properties, code);
+  }
+  std::uint32_t enable_trace(live::trace_handle session, const guid& provider, std::uint32_t code,
+                             std::uint8_t level, std::uint64_t match_any, std::uint64_t match_all,
+                             std::uint32_t timeout_ms,
+                             const live::enable_parameters* parameters) override {
+    if (which_ == call::enable_trace) throw std::bad_alloc();
+    return etw_.enable_trace(session, provider, code, level, match_any, match_all, timeout_ms,
+                             parameters);
+  }
+  std::uint32_t set_information(live::trace_handle session, std::uint32_t information_class,
+                                std::span<const std::byte> data) override {
+    if (which_ == call::set_information) throw std::bad_alloc();
+    return etw_.set_information(session, information_class, data);
+  }
+  std::uint32_t query_all_traces(std::span<live::properties_block> blocks,
+                                 std::uint32_t& count) override {
+    return etw_.query_all_traces(blocks, count);
+  }
+  live::trace_handle open_trace(const live::trace_source& source, std::uint32_t& status) override {
+    if (which_ == call::open_trace) throw std::bad_alloc();
+    return etw_.open_trace(source, status);
+  }
+  std::uint32_t process_trace(live::trace_handle handle) override {
+    return etw_.process_trace(handle);
+  }
+  std::uint32_t close_trace(live::trace_handle handle) override { return etw_.close_trace(handle); }
+  std::uint32_t enumerate_trace_guids(std::uint32_t query_class, std::span<const std::byte> in,
+                                      std::span<std::byte> out, std::uint32_t& returned) override {
+    return etw_.enumerate_trace_guids(query_class, in, out, returned);
+  }
+  bool has_system_providers() const override { return etw_.has_system_providers(); }
+
+ private:
+  simulated_etw& etw_;
+  call which_;
+};
+
+}  // namespace
+
+TEST_CASE("live: an exception on the way (out of memory) is one line, exit 2, no session left") {
+  using call = throwing_etw::call;
+  const std::vector<std::string> provider = {"live", "-p", "Microsoft-Windows-HttpService",
+                                             "--duration", "10ms"};
+  // --stack: TraceSetInformation is asked for kernel stacks once the session has started.
+  const std::vector<std::string> kernel = {"live",    "--kernel",   "process",
+                                           "--stack", "--duration", "10ms"};
+  for (const auto& run :
+       {std::pair(call::enable_trace, provider), std::pair(call::set_information, kernel),
+        std::pair(call::open_trace, provider)}) {
+    const call which = run.first;  // (clang 14 cannot capture a structured binding)
+    const std::vector<std::string>& words = run.second;
+    CAPTURE(static_cast<int>(which));
+    simulated_etw etw;
+    throwing_etw failing(etw, which);
+    captured_stderr err;
+    CHECK(etwcat_run(words, &failing) == 2);
+    const std::string said = err.text();
+    CHECK(said == "etwcat: out of memory\n");
+    CHECK(running(etw).empty());
+  }
+}
+
+#ifndef _WIN32
+TEST_SUITE("corpus") {
+  TEST_CASE(
+      "live: Ctrl-C while the output blocks and the queue is full: no deadlock, the session "
+      "stopped, every event written or counted") {
+    ETWCAT_REQUIRE_CORPUS();
+    simulated_etw etw;
+    etw.feed(testing::corpus_file("perfview/net.4.5.2.x64.etl"));
+    scratch_folder folder;
+    // A FIFO nobody reads yet: the writer blocks on it, and the 1 MB queue fills behind it.
+    const auto fifo = folder.path() / "out.fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    captured_stderr err;
+    int code = -1;
+    std::thread run([&] {
+      code = etwcat_run({"live", "--kernel", "process,thread,img,disk,cswitch,profile",
+                         "--queue-size", "1", "-o", fifo.string()},
+                        &etw);
+    });
+    const int reader = ::open(fifo.c_str(), O_RDONLY);  // waits for the writer to open it
+    REQUIRE(reader >= 0);
+    CHECK(etw.wait_for_replay());  // every event delivered: all but 1 MB of them dropped
+    cmd::request_interruption();
+    // Only now is the output read: the run writes what it queued, then ends.
+    std::string text;
+    char chunk[1 << 16];
+    for (ssize_t n; (n = ::read(reader, chunk, sizeof chunk)) > 0;) {
+      text.append(chunk, static_cast<std::size_t>(n));
+    }
+    ::close(reader);
+    run.join();
+    cmd::reset_interruption();
+    CHECK(code == 1);
+    CHECK(running(etw).empty());
+    const auto lines = lines_of(text);
+    REQUIRE(lines.size() > 1);
+    const std::string& last = lines.back();
+    REQUIRE(last.starts_with(R"({"Type":"Loss","Session":"NT Kernel Logger")"));
+    const auto field = [&last](std::string_view key) -> std::uint64_t {
+      const auto at = last.find(std::string("\"") + std::string(key) + "\":");
+      REQUIRE(at != std::string::npos);
+      return std::stoull(last.substr(at + key.size() + 3));
+    };
+    const std::uint64_t written = lines.size() - 1;
+    MESSAGE("delivered " << etw.delivered() << ", written " << written << ", dropped "
+                         << field("DroppedByQueue"));
+    CHECK(field("Delivered") == etw.delivered());
+    CHECK(field("Written") == written);
+    CHECK(field("DroppedByQueue") > 0);
+    CHECK(field("DroppedByQueue") + field("TooLarge") + written == etw.delivered());
+  }
+}
+#endif

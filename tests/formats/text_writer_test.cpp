@@ -253,6 +253,18 @@ TEST_CASE("text_writer: local time by default, per the time zone at each event")
   time_zone kathmandu("<+0545>-5:45");
   CHECK(text_of(e, {.color = color_mode::never}).starts_with("2011-07-25 03:52:27.2257591 "));
 }
+
+TEST_CASE("text_writer: a time past what the C library can place in a zone prints as UTC") {
+  // Fuzzing found this: a damaged timestamp in year 60056 gave an offset of -65,000 years,
+  // an overflow when turned into ticks.
+  time_zone kathmandu("<+0545>-5:45");
+  event e = kernel_event();
+  e.time_created = ~std::uint64_t{0};
+  const std::string in_utc = text_of(e, {.color = color_mode::never, .utc = true});
+  const std::string local = text_of(e, {.color = color_mode::never});
+  REQUIRE(in_utc.size() > 28);
+  CHECK(local.starts_with(in_utc.substr(0, 27)));
+}
 #endif
 
 TEST_CASE("text_writer: the trace header, and a tag per input when there are several") {

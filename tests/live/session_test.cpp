@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -536,5 +537,33 @@ TEST_SUITE("corpus") {
     // Closing ends processing; the reader sees the end.
     events.value()->close();
     CHECK(events.value()->next(r, std::chrono::seconds(30)) == live::consumer::wait_result::ended);
+  }
+
+  TEST_CASE("consumer: a reader that throws mid-run leaves no session and no thread behind") {
+    ETWCAT_REQUIRE_CORPUS();
+    simulated_etw etw;
+    etw.feed(testing::corpus_file("tx/HTTP_Server.etl"), std::chrono::microseconds(500));
+    std::uint64_t taken = 0;
+    bool caught = false;
+    try {
+      live::session_options o = named("etwcat-throws");
+      o.providers.push_back(provider_of(http_service));
+      auto started = session::start(etw, o);
+      REQUIRE(started.ok());
+      const live::session running = std::move(started.value());
+      auto events = live::consumer::open(etw, "etwcat-throws");
+      REQUIRE(events.ok());
+      CHECK(etw.running().size() == 1);
+      etl::record_view r;
+      while (events.value()->next(r, std::chrono::seconds(30)) ==
+             live::consumer::wait_result::record) {
+        if (++taken == 10) throw std::runtime_error("the reader failed");
+      }
+    } catch (const std::runtime_error&) {
+      caught = true;  // the consumer (ProcessTrace's thread) and the session are gone by now
+    }
+    CHECK(caught);
+    CHECK(taken == 10);
+    CHECK(etw.running().empty());
   }
 }

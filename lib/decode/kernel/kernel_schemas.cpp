@@ -173,7 +173,6 @@ struct schema_key {
   std::uint8_t type = 0;
   std::uint16_t version = 0;
   friend auto operator<=>(const schema_key&, const schema_key&) = default;
-  friend bool operator==(const schema_key&, const schema_key&) = default;
 };
 
 struct indexed_schema {

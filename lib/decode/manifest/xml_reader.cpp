@@ -512,7 +512,8 @@ result<xml_document> xml_document::parse(std::string_view text) {
   // to overwrite instead.
   xml_document doc;
   doc.buffer_ = std::make_unique_for_overwrite<char[]>(text.size() + 1);
-  std::memcpy(doc.buffer_.get(), text.data(), text.size());
+  if (!text.empty())
+    std::memcpy(doc.buffer_.get(), text.data(), text.size());  // data() may be null
   doc.buffer_[text.size()] = ' ';
   std::optional<problem> bad;
   {

@@ -154,6 +154,8 @@ class tmf_library {
   /// The message, or nullptr. Allocates nothing.
   const tmf_message* find(const guid& message_guid, std::uint16_t number) const noexcept;
   std::size_t size() const noexcept { return index_.size(); }
+  /// Every message kept, in the order added (a duplicate keeps the first; see add_text).
+  const std::deque<tmf_message>& messages() const noexcept { return messages_; }
 
  private:
   struct key {
