@@ -326,8 +326,9 @@ file_reader::load_result file_reader::load_next_buffer() {
       unpacked_.resize(room);
       std::memcpy(unpacked_.data(), raw_.data(), buffer_header_size);
       n = xpress_decompress(packed, std::span(unpacked_).subspan(buffer_header_size));
-      if (n || room == claimed) break;
-      room = std::min(room * 2, claimed);  // it did not fit (or is damaged): try more room
+      // Damage stays damage with more room: only a stream that did not fit gets more.
+      if (n || room == claimed || !xpress_output_full(n.failure())) break;
+      room = std::min(room * 2, claimed);
     }
     const std::size_t out_size = claimed - buffer_header_size;
     if (!n) {

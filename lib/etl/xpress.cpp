@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace etwcat::etl {
 namespace {
@@ -58,6 +59,9 @@ inline void copy_bytes(std::uint8_t* dst, const std::uint8_t* src, std::size_t n
   va_end(args);
   return error{std::string(text), static_cast<std::uint64_t>(offset)};
 }
+
+// Every "out too small" message starts so (xpress_output_full).
+constexpr std::string_view output_full = "output full: ";
 
 // For printf's %llu / %llx, whatever width size_t and uint64_t have on the target.
 inline unsigned long long ull(std::uint64_t v) noexcept { return v; }
@@ -204,6 +208,10 @@ result<std::size_t> xpress_decompress(std::span<const std::byte> in, std::span<s
       op += count;
     }
   }
+}
+
+bool xpress_output_full(const error& failure) noexcept {
+  return std::string_view(failure.message).starts_with(output_full);
 }
 
 }  // namespace etwcat::etl

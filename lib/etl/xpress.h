@@ -25,4 +25,9 @@ namespace etwcat::etl {
 [[nodiscard]] result<std::size_t> xpress_decompress(std::span<const std::byte> in,
                                                     std::span<std::byte> out);
 
+/// True when `failure`, from xpress_decompress, means only that `out` was too small: the stream
+/// decoded well up to there, and more room may hold it. Any other failure is damage, which no
+/// amount of room mends.
+bool xpress_output_full(const error& failure) noexcept;
+
 }  // namespace etwcat::etl

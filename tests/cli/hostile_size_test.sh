@@ -2,7 +2,8 @@
 # Memory is taken on what the input is, not on what it claims: a 395 KB file made of a real
 # capture's header buffer and 64 copies of its compressed buffer, each on another processor and
 # each claiming to unpack to 16 MB, is read in a few MB (it took 1 GB when the claim was
-# believed), with every copy's events and one warning per buffer.
+# believed), with every copy's events and one warning per buffer. The same with each copy's
+# stream damaged: more room mends no damage, so none is taken (it took 1 GB as well).
 # Usage: hostile_size_test.sh path/to/etwcat
 set -u
 etwcat=$1
@@ -47,11 +48,32 @@ with tempfile.TemporaryDirectory() as folder:
     print(f"{len(out)} bytes, {copies} buffers claiming 16 MB: {events} events "
           f"({per_copy} per copy), {len(warnings)} warnings, exit {run.returncode}, "
           f"peak RSS {peak_mb:.1f} MB")
+    # The second half of every copy's stream overwritten: flag words of all matches, whose
+    # offsets point before the output's start.
+    damaged = bytearray(data[:header_size])
+    for processor in range(copies):
+        b = bytearray(out[header_size + processor * packed_size:
+                          header_size + (processor + 1) * packed_size])
+        half = 72 + (packed_size - 72) // 2
+        b[half:] = b"\xff" * (packed_size - half)
+        damaged += b
+    damaged_path = os.path.join(folder, "damaged.etl")
+    open(damaged_path, "wb").write(damaged)
+    peak_path = os.path.join(folder, "peak")
+    hurt = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak_path, etwcat, "dump",
+                           damaged_path], capture_output=True, text=True)
+    damaged_mb = int(open(peak_path).read().split()[-1]) / 1024
+    skipped = [l for l in hurt.stderr.splitlines() if "compressed buffer damaged" in l]
+    print(f"the same with damaged streams: {len(skipped)} buffers reported damaged, "
+          f"exit {hurt.returncode}, peak RSS {damaged_mb:.1f} MB")
     checks = [
         ("every copy's events", events == copies * per_copy and per_copy > 0),
         ("one warning per buffer", len(warnings) == copies),
         ("exit 1 (damage reported)", run.returncode == 1),
         ("peak RSS under 64 MB", peak_mb < 64),
+        ("each damaged stream reported", len(skipped) == copies),
+        ("damaged: exit 1", hurt.returncode == 1),
+        ("damaged: peak RSS under 64 MB", damaged_mb < 64),
     ]
     for name, ok in checks:
         if not ok:

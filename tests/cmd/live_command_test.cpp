@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <new>
 #include <optional>
 #include <string>
@@ -878,6 +879,31 @@ TEST_SUITE("corpus") {
     CHECK(field("Written") == written);
     CHECK(field("DroppedByQueue") > 0);
     CHECK(field("DroppedByQueue") + field("TooLarge") + written == etw.delivered());
+  }
+
+  TEST_CASE(
+      "live: a write that fails (a full disk) ends the run by itself, says so, exit 2, "
+      "the session stopped") {
+    ETWCAT_REQUIRE_CORPUS();
+    simulated_etw etw;
+    etw.feed(testing::corpus_file("perfview/net.4.5.2.x64.etl"));
+    captured_stderr err;
+    std::promise<int> code;
+    std::thread run([&] {
+      code.set_value(etwcat_run(
+          {"live", "--kernel", "process,thread,img,disk,cswitch,profile", "-o", "/dev/full"},
+          &etw));
+    });
+    auto ended = code.get_future();
+    // More than a megabyte of JSON is written while ETW delivers: the first flush fails.
+    const bool by_itself = ended.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+    if (!by_itself) cmd::request_interruption();  // never hang the suite
+    run.join();
+    cmd::reset_interruption();
+    CHECK(by_itself);
+    CHECK(ended.get() == 2);
+    CHECK(running(etw).empty());
+    CHECK(lines_of(err.text()).back() == "etwcat: cannot write /dev/full: No space left on device");
   }
 }
 #endif

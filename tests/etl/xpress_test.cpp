@@ -438,6 +438,23 @@ TEST_CASE("xpress: rejects output too small") {
   CHECK(d.failure.message.find("match of 4294967298 bytes") != std::string::npos);
 }
 
+TEST_CASE("xpress: a stream too big for its room is told from a damaged one") {
+  // Too small: more room would hold it (a reader may grow its room then, and only then).
+  auto d = decode({0xFF, 0xFF, 0xFF, 0x1F, 'a', 'b', 'c'}, 2);
+  REQUIRE_FALSE(d.ok);
+  CHECK(etwcat::etl::xpress_output_full(d.failure));
+  d = decode({0xFF, 0xFF, 0xFF, 0x7F, 'a', 0x02, 0x00}, 5);
+  REQUIRE_FALSE(d.ok);
+  CHECK(etwcat::etl::xpress_output_full(d.failure));
+  // Damaged: no room mends a match before the output's start or a cut flag word.
+  d = decode({0xFF, 0xFF, 0xFF, 0xFF, 0x02, 0x00}, 1 << 20);
+  REQUIRE_FALSE(d.ok);
+  CHECK_FALSE(etwcat::etl::xpress_output_full(d.failure));
+  d = decode({0xFF, 0xFF}, 1 << 20);
+  REQUIRE_FALSE(d.ok);
+  CHECK_FALSE(etwcat::etl::xpress_output_full(d.failure));
+}
+
 TEST_CASE("xpress: hostile input never reads or writes outside the spans") {
   // Every prefix of a valid stream, then random bytes and random single-byte damage; decode()
   // runs each with exact-size heap blocks and guard bytes. Errors must point inside `in`.
