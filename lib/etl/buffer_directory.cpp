@@ -1,5 +1,6 @@
-// One walk over the buffer headers at scan(), a second, lazy one as readers ask: each header is
-// read twice, whatever the number of processors.
+// One walk over the buffer headers at scan(), a second, lazy one as readers ask: the directory
+// reads each header twice, whatever the number of processors (and the reader that reports
+// damage to the whole file reads every header once more).
 #include "lib/etl/buffer_directory.h"
 
 #include <algorithm>
@@ -36,64 +37,69 @@ std::optional<header_fields> read_header(const input_file& file, std::uint64_t o
 
 }  // namespace
 
+namespace {
+constexpr std::size_t processor_slots = 0x800;  // buffer_processor() masks to 11 bits
+constexpr std::uint16_t no_lane = 0xFFFF;
+}  // namespace
+
 buffer_directory buffer_directory::scan(std::shared_ptr<const input_file> file) {
   buffer_directory d;
   d.file_ = std::move(file);
-  // Processors with the offset of their last buffer, unsorted until the end.
-  std::vector<std::pair<std::uint16_t, std::uint64_t>> last;
+  // The offset of each processor's last buffer; processors in the order first seen.
+  std::vector<std::uint64_t> last(processor_slots, 0);
+  std::vector<bool> seen(processor_slots, false);
   std::uint64_t at = 0;
   while (auto h = read_header(*d.file_, at, d.failure_)) {
+    ++d.headers_read_;
     if (at == 0) d.walk_offset_ = h->size;  // buffer 0 is every reader's own to load
-    auto it = std::find_if(last.begin(), last.end(),
-                           [&](const auto& p) { return p.first == h->processor; });
-    if (it == last.end()) {
-      last.emplace_back(h->processor, at);
-    } else {
-      it->second = at;
-    }
+    seen[h->processor] = true;
+    last[h->processor] = at;
     at += h->size;
   }
   d.end_ = at;
   d.walk_index_ = 1;
-  std::sort(last.begin(), last.end());
-  for (const auto& [processor, offset] : last) {
-    d.processors_.push_back(processor);
+  d.lane_of_.assign(processor_slots, no_lane);
+  for (std::size_t p = 0; p < processor_slots; ++p) {
+    if (!seen[p]) continue;
+    d.lane_of_[p] = static_cast<std::uint16_t>(d.lanes_.size());
+    d.processors_.push_back(static_cast<std::uint16_t>(p));
     lane l;
-    l.last = offset;
-    l.done = offset == 0;  // its only buffer is buffer 0
+    l.last = last[p];
+    l.done = last[p] == 0;  // its only buffer is buffer 0
     d.lanes_.push_back(std::move(l));
   }
   return d;
 }
 
-std::size_t buffer_directory::lane_of(std::uint16_t processor) const noexcept {
-  const auto it = std::lower_bound(processors_.begin(), processors_.end(), processor);
-  return it != processors_.end() && *it == processor
-             ? static_cast<std::size_t>(it - processors_.begin())
-             : lanes_.size();
+void buffer_directory::serve(std::uint16_t processor) noexcept {
+  if (processor < lane_of_.size() && lane_of_[processor] != no_lane) {
+    lanes_[lane_of_[processor]].served = true;
+  }
 }
 
 bool buffer_directory::walk_one() {
   if (walk_offset_ >= end_) return false;
   std::optional<error> failure;
   const auto h = read_header(*file_, walk_offset_, failure);
-  // The scan saw this header whole; only a file changed since (or a read error) gets here.
+  // The scan saw this header whole; only a file changed since, or a read error (which the
+  // reader that walks every header reports), gets here.
   if (!h) {
     end_ = walk_offset_;
     return false;
   }
-  const std::size_t l = lane_of(h->processor);
-  if (l < lanes_.size()) lanes_[l].waiting.push_back({walk_offset_, walk_index_});
+  ++headers_read_;
+  if (const std::uint16_t l = lane_of_[h->processor]; l != no_lane && lanes_[l].served) {
+    lanes_[l].waiting.push_back({walk_offset_, walk_index_});
+  }
   walk_offset_ += h->size;
   ++walk_index_;
   return true;
 }
 
 std::optional<buffer_place> buffer_directory::next(std::uint16_t processor) {
-  const std::size_t l = lane_of(processor);
-  if (l == lanes_.size()) return std::nullopt;
-  lane& mine = lanes_[l];
-  if (mine.done) return std::nullopt;
+  if (processor >= lane_of_.size() || lane_of_[processor] == no_lane) return std::nullopt;
+  lane& mine = lanes_[lane_of_[processor]];
+  if (mine.done || !mine.served) return std::nullopt;
   while (mine.taken == mine.waiting.size()) {
     // Nothing filed for it yet: walk on, filing the other processors' buffers on the way.
     mine.waiting.clear();

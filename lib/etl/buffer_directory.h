@@ -22,11 +22,13 @@ struct buffer_place {
 };
 
 /// The buffers of one file by processor. Buffer 0 (the log-file header's, which every reader
-/// loads when it opens the file) is never handed out; the rest are, each once, in file order.
-/// Memory: the processors' last places, and the places found ahead of the reader that will
-/// take them (a processor that falls behind in the file keeps its places here until asked).
+/// loads when it opens the file) is never handed out; the rest are, each once, in file order,
+/// to the processors a reader serve()s. Memory: a slot per processor, and 16 bytes per place
+/// found ahead of the reader that will take it (a served processor that falls behind in the
+/// file keeps its places here until asked): bytes the file holds, never what it claims.
 ///
 ///   auto directory = buffer_directory::scan(file);
+///   directory.serve(processor);
 ///   while (auto place = directory.next(processor)) { /* read the buffer at place->offset */ }
 class buffer_directory {
  public:
@@ -40,26 +42,35 @@ class buffer_directory {
   /// The read error that ended the scan early: buffers after it are not known.
   const std::optional<error>& failure() const noexcept { return failure_; }
 
-  /// The next buffer of `processor` (after buffer 0), or nothing after its last one.
+  /// Files places for `processor` from now on; call for every reader before any next().
+  /// Others' places are passed over, so that a processor nobody asks about costs nothing.
+  void serve(std::uint16_t processor) noexcept;
+  /// The next buffer of a served `processor` (after buffer 0), or nothing after its last one.
   std::optional<buffer_place> next(std::uint16_t processor);
+
+  /// Buffer headers read so far, by the scan and by next()'s walk: at most twice the buffers.
+  std::uint64_t headers_read() const noexcept { return headers_read_; }
 
  private:
   struct lane {                         // one processor's buffers
     std::uint64_t last = 0;             // offset of its last buffer
     std::vector<buffer_place> waiting;  // found by the walk, not yet taken
     std::size_t taken = 0;              // of `waiting`, those handed out
+    bool served = false;                // a reader takes its places
     bool done = false;                  // its last buffer was handed out (or it has none left)
   };
-  std::size_t lane_of(std::uint16_t processor) const noexcept;
   // Reads the next header of the walk and files its buffer; false at the end of the walk.
   bool walk_one();
 
   std::shared_ptr<const input_file> file_;
   std::vector<std::uint16_t> processors_;
-  std::vector<lane> lanes_;        // parallel to processors_
+  std::vector<lane> lanes_;  // parallel to processors_
+  // Processor -> index in lanes_, for every processor a header can name (0..0x7FF).
+  std::vector<std::uint16_t> lane_of_;
   std::uint64_t end_ = 0;          // where the scan stopped: the walk never goes further
   std::uint64_t walk_offset_ = 0;  // next header the walk reads
   std::uint64_t walk_index_ = 0;   // and its buffer index
+  std::uint64_t headers_read_ = 0;
   std::optional<error> failure_;
 };
 

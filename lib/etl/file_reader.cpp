@@ -137,6 +137,7 @@ void file_reader::only_processor(std::uint16_t processor, bool report_file_damag
   processor_ = processor;
   report_file_damage_ = report_file_damage;
   directory_ = report_file_damage ? nullptr : directory;
+  if (directory_ != nullptr) directory_->serve(processor);
   if (in_buffer_ && buffer_.processor != processor) {
     in_buffer_ = false;  // buffer 0, loaded by open(), belongs to another reader
     truncated_ = false;
