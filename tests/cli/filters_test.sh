@@ -4,11 +4,7 @@
 # have exactly that many lines. Usage: filters_test.sh path/to/etwcat
 set -u
 etwcat=$1
-corpus=${ETWCAT_CORPUS:-$(dirname "$0")/../../../shared/corpus}
-if [ ! -d "$corpus" ]; then
-  echo "no corpus (\$ETWCAT_CORPUS or ../shared/corpus): skipped"
-  exit 0
-fi
+. "$(dirname "$0")/corpus.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0

@@ -9,11 +9,7 @@ etwcat=$1
 passed=0
 failed=0
 
-corpus=${ETWCAT_CORPUS:-$(dirname "$0")/../../../shared/corpus}
-if [ ! -d "$corpus" ]; then
-  echo "formats: no corpus (\$ETWCAT_CORPUS or ../shared/corpus): skipped"
-  exit 0
-fi
+. "$(dirname "$0")/corpus.sh"
 if ! command -v python3 >/dev/null; then
   echo "formats: no python3: skipped"
   exit 0

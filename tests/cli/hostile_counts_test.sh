@@ -7,11 +7,7 @@
 # Usage: hostile_counts_test.sh path/to/etwcat
 set -u
 etwcat=$1
-corpus=${ETWCAT_CORPUS:-$(dirname "$0")/../../../shared/corpus}
-if [ ! -d "$corpus" ]; then
-  echo "no corpus (\$ETWCAT_CORPUS or ../shared/corpus): skipped"
-  exit 0
-fi
+. "$(dirname "$0")/corpus.sh"
 python3 - "$etwcat" "$corpus/perfview/net.4.5.x86.etl" <<'EOF_PY'
 import os, struct, subprocess, sys, tempfile, uuid
 

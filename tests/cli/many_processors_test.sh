@@ -6,11 +6,7 @@
 # Usage: many_processors_test.sh path/to/etwcat
 set -u
 etwcat=$1
-corpus=${ETWCAT_CORPUS:-$(dirname "$0")/../../../shared/corpus}
-if [ ! -d "$corpus" ]; then
-  echo "no corpus (\$ETWCAT_CORPUS or ../shared/corpus): skipped"
-  exit 0
-fi
+. "$(dirname "$0")/corpus.sh"
 python3 - "$etwcat" "$corpus/perfview/primitive-types.etl" <<'EOF_PY'
 import json, os, struct, subprocess, sys, tempfile, time
 
