@@ -6,10 +6,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "cmd/event_output.h"
 #include "cmd/interruption.h"
@@ -163,6 +165,14 @@ std::optional<std::string> output_overwrites_input(
                      *input);
 }
 
+// Two threads when asked for (or by default, with two cores or more) and the output is not
+// tailed: --follow wants each event out as it comes, not in batches.
+bool use_two_threads(const dump_options& options) {
+  const unsigned threads =
+      options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  return threads >= 2 && !options.follow;
+}
+
 }  // namespace
 
 CLI::App* add_dump_command(CLI::App& app, dump_options& options) {
@@ -176,6 +186,11 @@ CLI::App* add_dump_command(CLI::App& app, dump_options& options) {
   sub->add_flag("-f,--follow", options.follow,
                 "Keep reading FILE as a session writes it (like tail -f), until Ctrl-C: events "
                 "come in the order their buffers reach the file");
+  sub->add_option("--threads", options.threads,
+                  "Threads to use: with 2 or more, events are read and decoded on one while "
+                  "another formats and writes them; 1 does all on one (default: the processors "
+                  "there are; --follow uses one)")
+      ->check(CLI::Range(1u, 256u));
   return sub;
 }
 
@@ -237,11 +252,18 @@ int run_dump(const dump_options& options) {
     if (!filter.value().empty()) events.use_filter(&filter.value());
     events.skip_and_limit(options.select.skip, options.select.limit);
     progress_line progress = dump_progress(options.out, options.files);
-    const trace::counts done = events.run(trace, [&](const event& e) {
+    auto write = [&](const event& e) {
       writer->write(e);
-      progress.tick([&trace] { return trace.bytes_read(); });
       return !sink.failed();  // a full disk, or the reader of our output went away
-    });
+    };
+    auto tick = [&] { progress.tick([&trace] { return trace.bytes_read(); }); };
+    const trace::counts done = use_two_threads(options)
+                                   ? events.run_on_two_threads(trace, write, tick)
+                                   : events.run(trace, [&](const event& e) {
+                                       const bool go_on = write(e);
+                                       tick();
+                                       return go_on;
+                                     });
     progress.clear();  // before the summary and the messages
     totals.records_read = done.records_read;
     totals.events_written = done.events_written;

@@ -15,7 +15,8 @@ struct dump_options {
   std::vector<std::string> files;
   event_output_options out;
   event_filter_options select;
-  bool follow = false;  // --follow: keep reading a file a session is still writing
+  bool follow = false;   // --follow: keep reading a file a session is still writing
+  unsigned threads = 0;  // --threads: 1 one thread, 2 or more two; 0 as many as there are cores
 };
 
 CLI::App* add_dump_command(CLI::App& app, dump_options& options);

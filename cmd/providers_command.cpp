@@ -128,7 +128,7 @@ int run_providers(const providers_options& options) {
         "providers: --parse, --kernel, --system, --etl and --details cannot be combined "
         "(each is its own listing)");
   }
-  std::string out;
+  text_buffer out;
   if (options.parse_given) {
     // JSON stays the default of --parse, as it always was: text only when asked for.
     const auto parsed = provider::parse_provider(options.parse);
@@ -138,7 +138,7 @@ int run_providers(const providers_options& options) {
       formats::append_provider_json(out, parsed);
       out.push_back('\n');
     }
-    return write_stdout(out);
+    return write_stdout(out.view());
   }
   if (options.kernel) return write_stdout(formats::format_kernel_flags(format));
   if (options.system) return write_stdout(formats::format_system_providers(format));

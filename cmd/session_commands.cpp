@@ -28,12 +28,12 @@ void add_format_option(CLI::App* sub, std::string& format) {
 }
 
 std::string as_jsonl(std::span<const live::session_statistics> sessions) {
-  std::string out;
+  text_buffer out;
   for (const auto& s : sessions) {
     formats::append_session_json(out, s);
     out.push_back('\n');
   }
-  return out;
+  return out.str();
 }
 
 }  // namespace

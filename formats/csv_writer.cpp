@@ -41,7 +41,7 @@ constexpr std::string_view line_end = "\r\n";
 
 }  // namespace
 
-void append_csv_cell(std::string& out, std::string_view text) {
+void append_csv_cell(text_buffer& out, std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
     out.append(text);
     return;
@@ -74,7 +74,7 @@ void csv_writer::begin(const trace_info& info) {
     headers_.clear();
     for (std::size_t i = 0; i < fields_.size(); ++i) headers_.emplace_back(fields_.path(i));
   }
-  std::string& out = sink_.buffer();
+  text_buffer& out = sink_.buffer();
   for (std::size_t i = 0; i < headers_.size(); ++i) {
     if (i != 0) out.push_back(',');
     append_csv_cell(out, headers_[i]);
@@ -84,7 +84,7 @@ void csv_writer::begin(const trace_info& info) {
 }
 
 void csv_writer::write(const event& e) {
-  std::string& out = sink_.buffer();
+  text_buffer& out = sink_.buffer();
   const std::string_view source = sources_.of(e);
   for (std::size_t i = 0; i < fields_.size(); ++i) {
     if (i != 0) out.push_back(',');
@@ -93,7 +93,7 @@ void csv_writer::write(const event& e) {
     if (cell_.empty() && fields_.size() == 1) {
       out += "\"\"";  // a blank line would read as no record at all
     } else {
-      append_csv_cell(out, cell_);
+      append_csv_cell(out, cell_.view());
     }
   }
   out.append(line_end);

@@ -18,6 +18,7 @@
 #include "formats/event_writer.h"
 #include "formats/field_selection.h"
 #include "formats/jsonl_writer.h"
+#include "lib/base/text_buffer.h"
 #include "lib/event/event.h"
 
 namespace etwcat::formats {
@@ -38,11 +39,11 @@ class csv_writer final : public event_writer {
   std::vector<std::string> headers_;
   source_names sources_;
   bool chosen_;       // --fields gave the columns
-  std::string cell_;  // one cell's text before quoting; reused
+  text_buffer cell_;  // one cell's text before quoting; reused
 };
 
 /// Appends `text` as one CSV cell: as is, or quoted with quotes doubled when it holds a comma,
 /// a quote, CR or LF.
-void append_csv_cell(std::string& out, std::string_view text);
+void append_csv_cell(text_buffer& out, std::string_view text);
 
 }  // namespace etwcat::formats

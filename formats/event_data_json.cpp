@@ -14,7 +14,7 @@ namespace etwcat::formats {
 namespace {
 
 template <class T>
-void append_chars(std::string& out, T value) {
+void append_chars(text_buffer& out, T value) {
   char text[32];
   auto [end, ec] = std::to_chars(text, text + sizeof text, value);
   out.append(text, static_cast<std::size_t>(end - text));
@@ -22,7 +22,7 @@ void append_chars(std::string& out, T value) {
 
 // JSON has no NaN or infinities: they go out as strings, as .NET's JSON writers do.
 template <class T>
-void append_float(std::string& out, T value) {
+void append_float(text_buffer& out, T value) {
   if (std::isnan(value)) {
     out += "\"NaN\"";
   } else if (std::isinf(value)) {
@@ -33,7 +33,7 @@ void append_float(std::string& out, T value) {
 }
 
 // "0x…" with at least `digits` digits, built in a local buffer and appended once.
-void append_padded_hex(std::string& out, std::uint64_t value, unsigned digits) {
+void append_padded_hex(text_buffer& out, std::uint64_t value, unsigned digits) {
   static constexpr char hex[] = "0123456789ABCDEF";
   char text[20];
   char* end = text + sizeof text;
@@ -52,11 +52,9 @@ void append_padded_hex(std::string& out, std::uint64_t value, unsigned digits) {
   out.append(p, static_cast<std::size_t>(end - p));
 }
 
-void append_hex_string(std::string& out, std::span<const std::byte> bytes) {
+void append_hex_string(text_buffer& out, std::span<const std::byte> bytes) {
   static constexpr char hex[] = "0123456789ABCDEF";
-  const std::size_t at = out.size();
-  out.resize(at + 2 + 2 * bytes.size());
-  char* p = out.data() + at;
+  char* p = out.extend(2 + 2 * bytes.size());
   *p++ = '"';
   for (std::byte b : bytes) {
     *p++ = hex[static_cast<unsigned>(b) >> 4];
@@ -69,7 +67,7 @@ bool is_end(data_type t) { return t == data_type::end_struct || t == data_type::
 
 }  // namespace
 
-std::size_t append_data_value(std::string& out, const event_data& data, std::size_t i) {
+std::size_t append_data_value(text_buffer& out, const event_data& data, std::size_t i) {
   const auto items = data.items();
   const data_item& item = items[i];
   switch (item.type) {
@@ -137,7 +135,7 @@ std::size_t append_data_value(std::string& out, const event_data& data, std::siz
   return i + 1;
 }
 
-std::size_t append_data_text(std::string& out, const event_data& data, std::size_t i) {
+std::size_t append_data_text(text_buffer& out, const event_data& data, std::size_t i) {
   const data_item& item = data.items()[i];
   switch (item.type) {
     case data_type::string: {
@@ -179,7 +177,7 @@ std::size_t skip_data_value(const event_data& data, std::size_t i) {
   return i;  // unbalanced: the rest
 }
 
-void append_event_data_members(std::string& out, const event_data& data) {
+void append_event_data_members(text_buffer& out, const event_data& data) {
   const auto items = data.items();
   std::size_t i = 0;
   bool first = true;

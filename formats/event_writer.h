@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/base/text_buffer.h"
 #include "lib/etl/logfile_header.h"
 #include "lib/event/event.h"
 #include "lib/trace/process_tracker.h"
@@ -112,7 +113,7 @@ class output_sink {
   output_sink& operator=(const output_sink&) = delete;
 
   /// The text not yet written; append to it, then commit().
-  std::string& buffer() noexcept { return buffer_; }
+  text_buffer& buffer() noexcept { return buffer_; }
   /// Marks the end of a unit (an event): writes the buffer out when it is full.
   void commit() {
     if (buffer_.size() >= capacity_) flush();
@@ -141,7 +142,7 @@ class output_sink {
 
   std::FILE* file_;
   std::size_t capacity_;
-  std::string buffer_;
+  text_buffer buffer_;
   bool failed_ = false;
   int error_ = 0;
 };

@@ -137,7 +137,7 @@ constexpr std::array<std::string_view, 9> extended_keys = {
 // One value in the form asked for: JSON, or plain text for CSV cells and text columns.
 class value_writer {
  public:
-  value_writer(std::string& out, bool json) : out_(out), json_(json) {}
+  value_writer(text_buffer& out, bool json) : out_(out), json_(json) {}
 
   bool number(std::uint64_t value) {
     char text[20];
@@ -179,11 +179,11 @@ class value_writer {
   bool part(const event& e, json_part which) { return append_json_part(out_, e, which); }
 
  private:
-  std::string& out_;
+  text_buffer& out_;
   bool json_;
 };
 
-bool append_system_value(value_writer& v, std::string& out, const event& e, sys id,
+bool append_system_value(value_writer& v, text_buffer& out, const event& e, sys id,
                          std::string_view source) {
   switch (id) {
     case sys::system:
@@ -316,7 +316,7 @@ bool append_extended_value(value_writer& v, const event& e, ext key) {
   return false;
 }
 
-void append_hex_bytes(std::string& out, std::span<const std::byte> bytes, bool json) {
+void append_hex_bytes(text_buffer& out, std::span<const std::byte> bytes, bool json) {
   static constexpr char digits[] = "0123456789ABCDEF";
   if (json) out.push_back('"');
   for (std::byte b : bytes) {
@@ -441,7 +441,7 @@ std::string field_selection::valid_system_paths() {
   return text;
 }
 
-bool field_selection::append_value(std::string& out, const event& e, const field& f, bool json,
+bool field_selection::append_value(text_buffer& out, const event& e, const field& f, bool json,
                                    std::string_view source) const {
   value_writer v(out, json);
   switch (f.where) {
@@ -472,17 +472,17 @@ bool field_selection::append_value(std::string& out, const event& e, const field
   return false;
 }
 
-bool field_selection::append_json(std::string& out, const event& e, std::size_t i,
+bool field_selection::append_json(text_buffer& out, const event& e, std::size_t i,
                                   std::string_view source) const {
   return append_value(out, e, fields_[i], true, source);
 }
 
-bool field_selection::append_text(std::string& out, const event& e, std::size_t i,
+bool field_selection::append_text(text_buffer& out, const event& e, std::size_t i,
                                   std::string_view source) const {
   return append_value(out, e, fields_[i], false, source);
 }
 
-void field_selection::append_json_object(std::string& out, const event& e,
+void field_selection::append_json_object(text_buffer& out, const event& e,
                                          std::string_view source) const {
   out.push_back('{');
   bool first = true;
@@ -494,7 +494,7 @@ void field_selection::append_json_object(std::string& out, const event& e,
     if (append_value(out, e, f, true, source)) {
       first = false;
     } else {
-      out.resize(at);  // missing: no key either
+      out.truncate(at);  // missing: no key either
     }
   }
   out.push_back('}');

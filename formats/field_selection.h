@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/base/text_buffer.h"
 #include "lib/event/event.h"
 
 namespace etwcat::formats {
@@ -44,15 +45,15 @@ class field_selection {
 
   /// Appends the JSON value of field `i` of `e` ("x" quoted, 4, {"Value":4,…}); false, having
   /// appended nothing, when the event has no such member. `source`: the name of e's input.
-  bool append_json(std::string& out, const event& e, std::size_t i,
+  bool append_json(text_buffer& out, const event& e, std::size_t i,
                    std::string_view source = {}) const;
   /// Appends field `i` as plain text: strings and "0x…"/GUID/time/hex values without quotes or
   /// escapes (invalid UTF-8 becomes U+FFFD), numbers and booleans as in JSON, objects and arrays
   /// as their JSON text. False, having appended nothing, when missing.
-  bool append_text(std::string& out, const event& e, std::size_t i,
+  bool append_text(text_buffer& out, const event& e, std::size_t i,
                    std::string_view source = {}) const;
   /// Appends {"<path>":value,…} over every field present, in the order given.
-  void append_json_object(std::string& out, const event& e, std::string_view source = {}) const;
+  void append_json_object(text_buffer& out, const event& e, std::string_view source = {}) const;
 
   /// Every System path, comma-separated, for messages and help.
   static std::string valid_system_paths();
@@ -69,7 +70,7 @@ class field_selection {
   };
 
   // Appends the value; `json` picks the form. False when missing.
-  bool append_value(std::string& out, const event& e, const field& f, bool json,
+  bool append_value(text_buffer& out, const event& e, const field& f, bool json,
                     std::string_view source) const;
 
   std::vector<field> fields_;

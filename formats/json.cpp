@@ -1,7 +1,11 @@
-// JSON text per RFC 8259: escape '"', '\\' and controls; keep valid UTF-8.
+// JSON text per RFC 8259: escape '"', '\\' and controls; keep valid UTF-8. Each function takes
+// the room it may need once and writes through a pointer.
 #include "formats/json.h"
 
+#include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace etwcat::formats {
 namespace {
@@ -23,80 +27,101 @@ std::size_t valid_utf8_length(std::string_view s, std::size_t i) noexcept {
   return n;
 }
 
+// What each byte needs: 0 none, 1 a two-char escape, 2 \u00XX, 3 a UTF-8 check (>= 0x80).
+constexpr std::array<unsigned char, 256> escape_kind = [] {
+  std::array<unsigned char, 256> kind{};
+  for (int c = 0; c < 0x20; ++c) kind[c] = 2;
+  for (char c : {'\b', '\t', '\n', '\f', '\r', '"', '\\'}) kind[static_cast<unsigned char>(c)] = 1;
+  for (int c = 0x80; c < 0x100; ++c) kind[c] = 3;
+  return kind;
+}();
+
+// True when one of the eight bytes of `word` is below 0x20, '"', '\\' or 0x80 and above
+// (the classic "has a zero byte" and "has a byte less than n" bit tricks).
+constexpr bool needs_look(std::uint64_t word) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101;
+  constexpr std::uint64_t highs = 0x8080808080808080;
+  const std::uint64_t quote = word ^ (ones * '"');
+  const std::uint64_t backslash = word ^ (ones * '\\');
+  const std::uint64_t below_space = (word - ones * 0x20) & ~word;
+  const std::uint64_t quote_zero = (quote - ones) & ~quote;
+  const std::uint64_t backslash_zero = (backslash - ones) & ~backslash;
+  return ((below_space | quote_zero | backslash_zero | word) & highs) != 0;
+}
+
+char short_escape(char c) noexcept {
+  switch (c) {
+    case '\b':
+      return 'b';
+    case '\t':
+      return 't';
+    case '\n':
+      return 'n';
+    case '\f':
+      return 'f';
+    case '\r':
+      return 'r';
+    default:
+      return c;  // '"' and '\\' stand for themselves
+  }
+}
+
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view text) {
+void append_json_string(text_buffer& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
+  // The most a byte can become is 6 chars (\u00XX); an invalid byte becomes 3 (U+FFFD).
+  char* p = out.reserve_back(6 * text.size() + 2);
+  *p++ = '"';
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
   std::size_t i = 0;
-  while (i < text.size()) {
-    // Runs of printable ASCII that need no escaping go out in one append.
-    std::size_t run = i;
-    while (run < text.size()) {
-      const auto b = static_cast<unsigned char>(text[run]);
-      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
-      ++run;
+  while (i < n) {
+    // Eight bytes at a time while none needs a look: no control, quote, backslash or non-ASCII.
+    while (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, s + i, 8);
+      if (needs_look(word)) break;
+      std::memcpy(p, &word, 8);
+      p += 8;
+      i += 8;
     }
-    if (run != i) {
-      out.append(text.data() + i, run - i);
-      i = run;
-      continue;
+    if (i == n) break;
+    const unsigned char c = s[i];
+    const unsigned char kind = escape_kind[c];
+    if (kind == 0) {
+      *p++ = static_cast<char>(c);
+      ++i;
+    } else if (kind == 1) {
+      *p++ = '\\';
+      *p++ = short_escape(static_cast<char>(c));
+      ++i;
+    } else if (kind == 2) {
+      std::memcpy(p, "\\u00", 4);
+      p[4] = hex[c >> 4];
+      p[5] = hex[c & 0xF];
+      p += 6;
+      ++i;
+    } else if (const std::size_t length = valid_utf8_length(text, i); length != 0) {
+      std::memcpy(p, s + i, length);
+      p += length;
+      i += length;
+    } else {
+      std::memcpy(p, "\xEF\xBF\xBD", 3);  // U+FFFD
+      p += 3;
+      ++i;
     }
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      std::size_t n = valid_utf8_length(text, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";  // U+FFFD
-        ++i;
-      } else {
-        out.append(text.substr(i, n));
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
   }
-  out.push_back('"');
+  *p++ = '"';
+  out.advance_to(p);
 }
 
-void append_number(std::string& out, std::uint64_t value) {
-  char text[20];
-  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-  out.append(text, static_cast<std::size_t>(end - text));
+void append_number(text_buffer& out, std::uint64_t value) {
+  char* p = out.reserve_back(20);
+  out.advance_to(std::to_chars(p, p + 20, value).ptr);
 }
 
-void append_hex(std::string& out, std::uint64_t value) {
+void append_hex(text_buffer& out, std::uint64_t value) {
   static constexpr char digits[] = "0123456789ABCDEF";
   char buffer[16];
   int n = 0;
@@ -104,8 +129,11 @@ void append_hex(std::string& out, std::uint64_t value) {
     buffer[n++] = digits[value & 0xF];
     value >>= 4;
   } while (value != 0);
-  out += "0x";
-  while (n > 0) out.push_back(buffer[--n]);
+  char* p = out.reserve_back(18);
+  *p++ = '0';
+  *p++ = 'x';
+  while (n > 0) *p++ = buffer[--n];
+  out.advance_to(p);
 }
 
 }  // namespace etwcat::formats

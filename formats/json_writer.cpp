@@ -13,7 +13,7 @@ void json_writer::open_element() {
 
 void json_writer::write(const event& e) {
   open_element();
-  std::string& out = sink_.buffer();
+  text_buffer& out = sink_.buffer();
   const std::string_view source = sources_.of(e);
   if (!fields_.empty()) {
     fields_.append_json_object(out, e, source);

@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cstddef>
+#include <cstring>
 #include <span>
 
 #include "formats/event_data_json.h"
@@ -15,7 +16,7 @@
 namespace etwcat::formats {
 namespace {
 
-void append_guid(std::string& out, const guid& g) {
+void append_guid(text_buffer& out, const guid& g) {
   std::array<char, 38> text;
   g.format_to(text);
   out.push_back('"');
@@ -23,46 +24,49 @@ void append_guid(std::string& out, const guid& g) {
   out.push_back('"');
 }
 
-void append_quoted_hex(std::string& out, std::uint64_t value) {
+void append_quoted_hex(text_buffer& out, std::uint64_t value) {
   out.push_back('"');
   append_hex(out, value);
   out.push_back('"');
 }
 
-void append_hex_bytes(std::string& out, std::span<const std::byte> bytes) {
+void append_hex_bytes(text_buffer& out, std::span<const std::byte> bytes) {
   static constexpr char digits[] = "0123456789ABCDEF";
-  out.push_back('"');
-  const std::size_t at = out.size();
-  out.resize(at + 2 * bytes.size());
-  char* p = out.data() + at;
+  char* p = out.extend(2 + 2 * bytes.size());
+  *p++ = '"';
   for (std::byte b : bytes) {
     *p++ = digits[static_cast<unsigned>(b) >> 4];
     *p++ = digits[static_cast<unsigned>(b) & 0xF];
   }
-  out.push_back('"');
+  *p = '"';
 }
 
-// Writes the separator between members of one object: nothing before the first.
+// Writes the separator between members of one object: nothing before the first. Keys are
+// literals written as `,"Name":` so that each is one copy; the comma is dropped for the first.
 class members {
  public:
-  explicit members(std::string& out) : out_(out) {}
+  explicit members(text_buffer& out) : out_(out) {}
   /// Appends `"key":` (after a comma unless it is the first member).
-  std::string& key(std::string_view name) {
-    if (!first_) out_.push_back(',');
+  template <std::size_t N>
+  text_buffer& key(const char (&name)[N]) {
+    static_assert(N >= 5, "a key is a literal of the form \",\\\"Name\\\":\"");
+    // One copy of a fixed size; for the first member it starts past the comma, and reads the
+    // literal's NUL instead (in bounds), which the end then leaves off.
+    const std::size_t skip = first_ ? 1 : 0;
+    char* p = out_.reserve_back(N);
+    std::memcpy(p, name + skip, N - 1);
+    out_.advance_to(p + (N - 1 - skip));
     first_ = false;
-    out_.push_back('"');
-    out_.append(name);  // keys are ASCII identifiers chosen here
-    out_ += "\":";
     return out_;
   }
 
  private:
-  std::string& out_;
+  text_buffer& out_;
   bool first_ = true;
 };
 
 // {"Value":n,"Name":"…"} with Name left out when unknown.
-void append_valued(std::string& out, std::uint64_t value, std::string_view name) {
+void append_valued(text_buffer& out, std::uint64_t value, std::string_view name) {
   out += "{\"Value\":";
   append_number(out, value);
   if (!name.empty()) {
@@ -72,15 +76,15 @@ void append_valued(std::string& out, std::uint64_t value, std::string_view name)
   out.push_back('}');
 }
 
-void append_provider(std::string& out, const event& e) {
+void append_provider(text_buffer& out, const event& e) {
   out.push_back('{');
   members p(out);
-  if (!e.provider_name.empty()) append_json_string(p.key("Name"), e.provider_name);
-  append_guid(p.key("Guid"), e.provider_guid);
+  if (!e.provider_name.empty()) append_json_string(p.key(",\"Name\":"), e.provider_name);
+  append_guid(p.key(",\"Guid\":"), e.provider_guid);
   out.push_back('}');
 }
 
-void append_keywords(std::string& out, const event& e) {
+void append_keywords(text_buffer& out, const event& e) {
   out += "{\"Mask\":";
   append_quoted_hex(out, e.keywords);
   if (!e.keyword_names.empty()) {
@@ -94,82 +98,84 @@ void append_keywords(std::string& out, const event& e) {
   out.push_back('}');
 }
 
-void append_time_created(std::string& out, const event& e) {
+void append_time_created(text_buffer& out, const event& e) {
   char text[rfc3339_length];
   out += "{\"SystemTime\":\"";
   out.append(format_rfc3339(e.time_created, text));
   out += "\"}";
 }
 
-void append_correlation(std::string& out, const event& e) {
+void append_correlation(text_buffer& out, const event& e) {
   out.push_back('{');
   members c(out);
-  if (e.has_activity_id) append_guid(c.key("ActivityID"), e.activity_id);
-  if (e.has_related_activity_id) append_guid(c.key("RelatedActivityID"), e.related_activity_id);
+  if (e.has_activity_id) append_guid(c.key(",\"ActivityID\":"), e.activity_id);
+  if (e.has_related_activity_id)
+    append_guid(c.key(",\"RelatedActivityID\":"), e.related_activity_id);
   out.push_back('}');
 }
 
-void append_execution(std::string& out, const event& e) {
+void append_execution(text_buffer& out, const event& e) {
   out.push_back('{');
   members x(out);
   if (e.has_process_and_thread) {
-    append_number(x.key("ProcessID"), e.process_id);
-    if (e.has_thread_id()) append_number(x.key("ThreadID"), e.thread_id);
+    append_number(x.key(",\"ProcessID\":"), e.process_id);
+    if (e.has_thread_id()) append_number(x.key(",\"ThreadID\":"), e.thread_id);
   }
-  if (!e.process_name.empty()) append_json_string(x.key("ProcessName"), e.process_name);
-  if (e.attributed) x.key("Attributed") += "true";
-  append_number(x.key("ProcessorID"), e.processor_id);
+  if (!e.process_name.empty()) append_json_string(x.key(",\"ProcessName\":"), e.process_name);
+  if (e.attributed) x.key(",\"Attributed\":") += "true";
+  append_number(x.key(",\"ProcessorID\":"), e.processor_id);
   if (e.cpu_times == cpu_time_kind::kernel_user) {
-    append_number(x.key("KernelTime"), e.kernel_time);
-    append_number(x.key("UserTime"), e.user_time);
+    append_number(x.key(",\"KernelTime\":"), e.kernel_time);
+    append_number(x.key(",\"UserTime\":"), e.user_time);
   } else if (e.cpu_times == cpu_time_kind::processor) {
-    append_number(x.key("ProcessorTime"), e.processor_time);
+    append_number(x.key(",\"ProcessorTime\":"), e.processor_time);
   }
   out.push_back('}');
 }
 
-void append_classic(std::string& out, const event& e) {
+void append_classic(text_buffer& out, const event& e) {
   out.push_back('{');
   members c(out);
   if (e.has_group) {
     if (!e.group_name.empty()) {
-      append_json_string(c.key("Group"), e.group_name);
+      append_json_string(c.key(",\"Group\":"), e.group_name);
     } else {
-      append_number(c.key("Group"), e.group);  // unknown group: its number
+      append_number(c.key(",\"Group\":"), e.group);  // unknown group: its number
     }
   }
-  append_number(c.key("Type"), e.classic_type);
-  if (!e.header_type.empty()) append_json_string(c.key("HeaderType"), e.header_type);
+  append_number(c.key(",\"Type\":"), e.classic_type);
+  if (!e.header_type.empty()) append_json_string(c.key(",\"HeaderType\":"), e.header_type);
   out.push_back('}');
 }
 
 // The members of System, without the braces.
-void append_system(std::string& out, const event& e, std::string_view source) {
+void append_system(text_buffer& out, const event& e, std::string_view source) {
   members m(out);
-  append_provider(m.key("Provider"), e);
-  if (e.has_event_id) append_number(m.key("EventID"), e.event_id);
-  if (e.has_version) append_number(m.key("Version"), e.version);
-  if (e.has_level) append_valued(m.key("Level"), e.level, e.level_name);
-  if (e.has_task) append_valued(m.key("Task"), e.task, e.task_name);
-  if (e.has_opcode) append_valued(m.key("Opcode"), e.opcode, e.opcode_name);
-  if (e.has_keywords) append_keywords(m.key("Keywords"), e);
-  if (e.has_channel) append_valued(m.key("Channel"), e.channel, e.channel_name);
+  append_provider(m.key(",\"Provider\":"), e);
+  if (e.has_event_id) append_number(m.key(",\"EventID\":"), e.event_id);
+  if (e.has_version) append_number(m.key(",\"Version\":"), e.version);
+  if (e.has_level) append_valued(m.key(",\"Level\":"), e.level, e.level_name);
+  if (e.has_task) append_valued(m.key(",\"Task\":"), e.task, e.task_name);
+  if (e.has_opcode) append_valued(m.key(",\"Opcode\":"), e.opcode, e.opcode_name);
+  if (e.has_keywords) append_keywords(m.key(",\"Keywords\":"), e);
+  if (e.has_channel) append_valued(m.key(",\"Channel\":"), e.channel, e.channel_name);
   if (const std::string_view name = e.event_name(); !name.empty()) {
-    append_json_string(m.key("EventName"), name);
+    append_json_string(m.key(",\"EventName\":"), name);
   }
-  if (e.has_time) append_time_created(m.key("TimeCreated"), e);
-  if (e.has_activity_id || e.has_related_activity_id) append_correlation(m.key("Correlation"), e);
-  append_execution(m.key("Execution"), e);
-  if (e.is_classic) append_classic(m.key("Classic"), e);
-  if (!e.decode_error.empty()) append_json_string(m.key("DecodeError"), e.decode_error);
+  if (e.has_time) append_time_created(m.key(",\"TimeCreated\":"), e);
+  if (e.has_activity_id || e.has_related_activity_id)
+    append_correlation(m.key(",\"Correlation\":"), e);
+  append_execution(m.key(",\"Execution\":"), e);
+  if (e.is_classic) append_classic(m.key(",\"Classic\":"), e);
+  if (!e.decode_error.empty()) append_json_string(m.key(",\"DecodeError\":"), e.decode_error);
   std::array<char, event::max_decode_warning> warning;
   if (const std::string_view text = e.decode_warning(warning); !text.empty()) {
-    append_json_string(m.key("DecodeWarning"), text);
+    append_json_string(m.key(",\"DecodeWarning\":"), text);
   }
-  if (!source.empty()) append_json_string(m.key("Source"), source);
+  if (!source.empty()) append_json_string(m.key(",\"Source\":"), source);
 }
 
-void append_stack_trace(std::string& out, const event& e) {
+void append_stack_trace(text_buffer& out, const event& e) {
   out.push_back('[');
   for (std::size_t i = 0; i < e.stack.count(); ++i) {
     if (i != 0) out.push_back(',');
@@ -178,7 +184,7 @@ void append_stack_trace(std::string& out, const event& e) {
   out.push_back(']');
 }
 
-void append_stack_key(std::string& out, const event& e) {
+void append_stack_key(text_buffer& out, const event& e) {
   out += "{\"MatchID\":";
   append_number(out, e.stack_key_item.match_id);
   out += ",\"Key\":";
@@ -186,7 +192,7 @@ void append_stack_key(std::string& out, const event& e) {
   out.push_back('}');
 }
 
-void append_other_items(std::string& out, const event& e) {
+void append_other_items(text_buffer& out, const event& e) {
   out.push_back('[');
   for (std::size_t i = 0; i < e.other_items.size(); ++i) {
     if (i != 0) out.push_back(',');
@@ -199,19 +205,21 @@ void append_other_items(std::string& out, const event& e) {
   out.push_back(']');
 }
 
-void append_extended(std::string& out, const event& e) {
+void append_extended(text_buffer& out, const event& e) {
   members m(out);
   if (e.has_stack_trace) {
-    append_stack_trace(m.key("StackTrace"), e);
-    if (e.stack.match_id != 0) append_number(m.key("StackMatchID"), e.stack.match_id);
+    append_stack_trace(m.key(",\"StackTrace\":"), e);
+    if (e.stack.match_id != 0) append_number(m.key(",\"StackMatchID\":"), e.stack.match_id);
   }
-  if (e.has_sid) append_json_string(m.key("Sid"), e.sid());
-  if (e.has_terminal_session_id) append_number(m.key("TerminalSessionID"), e.terminal_session_id);
-  if (e.has_stack_key) append_stack_key(m.key("StackKey"), e);
-  if (e.has_event_key) append_quoted_hex(m.key("EventKey"), e.event_key);
-  if (e.has_process_start_key) append_quoted_hex(m.key("ProcessStartKey"), e.process_start_key);
-  if (e.has_container_id) append_json_string(m.key("ContainerID"), e.container_id);
-  if (!e.other_items.empty()) append_other_items(m.key("Other"), e);
+  if (e.has_sid) append_json_string(m.key(",\"Sid\":"), e.sid());
+  if (e.has_terminal_session_id)
+    append_number(m.key(",\"TerminalSessionID\":"), e.terminal_session_id);
+  if (e.has_stack_key) append_stack_key(m.key(",\"StackKey\":"), e);
+  if (e.has_event_key) append_quoted_hex(m.key(",\"EventKey\":"), e.event_key);
+  if (e.has_process_start_key)
+    append_quoted_hex(m.key(",\"ProcessStartKey\":"), e.process_start_key);
+  if (e.has_container_id) append_json_string(m.key(",\"ContainerID\":"), e.container_id);
+  if (!e.other_items.empty()) append_other_items(m.key(",\"Other\":"), e);
 }
 
 }  // namespace
@@ -225,7 +233,7 @@ void source_names::assign(const trace_info& info) {
   several_ = info.sources.size() > 1;
 }
 
-void append_event_json(std::string& out, const event& e, const jsonl_options& options,
+void append_event_json(text_buffer& out, const event& e, const jsonl_options& options,
                        std::string_view source) {
   out += "{\"System\":{";
   append_system(out, e, source);
@@ -251,7 +259,13 @@ void append_event_json(std::string& out, const event& e, const jsonl_options& op
   out.push_back('}');
 }
 
-bool append_json_part(std::string& out, const event& e, json_part part) {
+std::string event_json(const event& e, const jsonl_options& options, std::string_view source) {
+  text_buffer out;
+  append_event_json(out, e, options, source);
+  return out.str();
+}
+
+bool append_json_part(text_buffer& out, const event& e, json_part part) {
   switch (part) {
     case json_part::system:
       out.push_back('{');
@@ -315,7 +329,7 @@ bool append_json_part(std::string& out, const event& e, json_part part) {
 }
 
 void jsonl_writer::write(const event& e) {
-  std::string& out = sink_.buffer();
+  text_buffer& out = sink_.buffer();
   const std::string_view source = sources_.of(e);
   if (!fields_.empty()) {
     fields_.append_json_object(out, e, source);

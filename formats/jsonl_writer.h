@@ -47,6 +47,7 @@
 
 #include "formats/event_writer.h"
 #include "formats/field_selection.h"
+#include "lib/base/text_buffer.h"
 #include "lib/event/event.h"
 
 namespace etwcat::formats {
@@ -95,7 +96,11 @@ class jsonl_writer final : public event_writer {
 
 /// Appends the JSON object of `e`, without the newline (tests, other writers). `source`, when
 /// not empty, goes out as System.Source.
-void append_event_json(std::string& out, const event& e, const jsonl_options& options = {},
+void append_event_json(text_buffer& out, const event& e, const jsonl_options& options = {},
+                       std::string_view source = {});
+
+/// The JSON object of `e` as a string of its own, for callers outside the hot path.
+std::string event_json(const event& e, const jsonl_options& options = {},
                        std::string_view source = {});
 
 /// The members of the event object that have a JSON value of their own, for formats that print
@@ -121,6 +126,6 @@ enum class json_part : std::uint8_t {
 
 /// Appends the value of one part exactly as append_event_json() writes it; false, having
 /// appended nothing, when the event has no such member.
-bool append_json_part(std::string& out, const event& e, json_part part);
+bool append_json_part(text_buffer& out, const event& e, json_part part);
 
 }  // namespace etwcat::formats

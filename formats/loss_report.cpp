@@ -32,7 +32,7 @@ std::string loss_text(const session_loss& loss) {
   return text;
 }
 
-void append_loss_json(std::string& out, const session_loss& loss) {
+void append_loss_json(text_buffer& out, const session_loss& loss) {
   out += "{\"Type\":\"Loss\",\"Session\":";
   append_json_string(out, loss.session);
   out += fmt::format(

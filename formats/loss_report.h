@@ -5,6 +5,7 @@
 #include <string>
 
 #include "formats/event_writer.h"
+#include "lib/base/text_buffer.h"
 
 namespace etwcat::formats {
 
@@ -12,6 +13,6 @@ namespace etwcat::formats {
 std::string loss_text(const session_loss& loss);
 
 /// Appends {"Type":"Loss","Session":…,"Delivered":…,"Written":…,…} without a newline.
-void append_loss_json(std::string& out, const session_loss& loss);
+void append_loss_json(text_buffer& out, const session_loss& loss);
 
 }  // namespace etwcat::formats

@@ -13,18 +13,18 @@ namespace etwcat::formats {
 namespace {
 
 std::string hex(std::uint64_t value) {
-  std::string out;
+  text_buffer out;
   append_hex(out, value);
-  return out;
+  return out.str();
 }
 
 std::string joined(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
+  text_buffer out;
   for (const auto& item : items) {
     if (!out.empty()) out += separator;
     out += item;
   }
-  return out;
+  return out.str();
 }
 
 // Where a size comes from, as a manifest would say it: "count=3", "count=FrameCount".
@@ -44,7 +44,7 @@ std::string size_text(const std::vector<decode::property>& props, decode::size_s
   return "";
 }
 
-void append_field_text(std::string& out, const std::vector<decode::property>& props,
+void append_field_text(text_buffer& out, const std::vector<decode::property>& props,
                        std::size_t index, int depth) {
   const decode::property& p = props[index];
   std::string line(static_cast<std::size_t>(6 + 2 * depth), ' ');
@@ -72,7 +72,7 @@ void append_field_text(std::string& out, const std::vector<decode::property>& pr
   }
 }
 
-void append_field_json(std::string& out, const std::vector<decode::property>& props,
+void append_field_json(text_buffer& out, const std::vector<decode::property>& props,
                        std::size_t index, int depth) {
   const decode::property& p = props[index];
   out += "{\"Name\":";
@@ -111,7 +111,7 @@ void append_field_json(std::string& out, const std::vector<decode::property>& pr
   out.push_back('}');
 }
 
-void append_declarations_json(std::string& out, std::string_view key,
+void append_declarations_json(text_buffer& out, std::string_view key,
                               const std::vector<decode::declaration>& list, bool mask) {
   out += ",\"";
   out += key;
@@ -135,7 +135,7 @@ void append_declarations_json(std::string& out, std::string_view key,
   out.push_back(']');
 }
 
-void append_declarations_text(std::string& out, std::string_view title,
+void append_declarations_text(text_buffer& out, std::string_view title,
                               const std::vector<decode::declaration>& list, bool mask) {
   if (list.empty()) return;
   out += fmt::format("{}:\n", title);
@@ -152,7 +152,7 @@ void append_declarations_text(std::string& out, std::string_view title,
 
 std::string format_catalog(std::span<const provider::catalog_entry* const> entries,
                            listing_format format) {
-  std::string out;
+  text_buffer out;
   if (format == listing_format::jsonl) {
     for (const auto* e : entries) {
       out += "{\"Name\":";
@@ -164,7 +164,7 @@ std::string format_catalog(std::span<const provider::catalog_entry* const> entri
       }
       out += "]}\n";
     }
-    return out;
+    return out.str();
   }
   std::size_t width = 0;
   for (const auto* e : entries) width = std::max(width, e->name.size());
@@ -172,7 +172,7 @@ std::string format_catalog(std::span<const provider::catalog_entry* const> entri
     out += fmt::format("{:<{}}  {}  {}\n", e->name, width, e->id.to_string(),
                        joined(e->sources, ", "));
   }
-  return out;
+  return out.str();
 }
 
 std::string format_provider_details(const decode::manifest_provider& p,
@@ -187,7 +187,7 @@ std::string format_provider_details(const decode::manifest_provider& p,
     return s >= p.events.data() && s < p.events.data() + p.events.size();
   };
 
-  std::string out;
+  text_buffer out;
   if (format == listing_format::jsonl) {
     out += "{\"Type\":\"Provider\",\"Name\":";
     append_json_string(out, p.name);
@@ -250,7 +250,7 @@ std::string format_provider_details(const decode::manifest_provider& p,
       }
       out += "}\n";
     }
-    return out;
+    return out.str();
   }
 
   out += fmt::format("{:<10}{}\n{:<10}{}\n", "Name:", p.name, "Guid:", p.id.to_string());
@@ -279,11 +279,11 @@ std::string format_provider_details(const decode::manifest_provider& p,
       append_field_text(out, s->properties, i, 0);
     }
   }
-  return out;
+  return out.str();
 }
 
 std::string format_system_providers(listing_format format) {
-  std::string out;
+  text_buffer out;
   for (const auto& p : provider::windows_system_providers()) {
     if (format == listing_format::jsonl) {
       out += "{\"Name\":";
@@ -301,7 +301,7 @@ std::string format_system_providers(listing_format format) {
     out += fmt::format("{}  {}\n", p.name, p.id.to_string());
     for (const auto& k : p.keywords) out += fmt::format("  0x{:08X}  {}\n", k.mask, k.name);
   }
-  return out;
+  return out.str();
 }
 
 }  // namespace etwcat::formats

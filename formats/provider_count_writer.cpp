@@ -39,7 +39,7 @@ void provider_count_writer::finish(const summary& totals) {
   const auto share = [](std::uint64_t part, std::uint64_t whole) {
     return whole == 0 ? std::string("100.0%") : fmt::format("{:.1f}%", 100.0 * part / whole);
   };
-  std::string& out = sink_.buffer();
+  text_buffer& out = sink_.buffer();
   if (format_ == listing_format::jsonl) {
     for (const auto& [id, r] : sorted) {
       out += "{\"Type\":\"Provider\",\"Name\":";

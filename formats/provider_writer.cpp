@@ -12,7 +12,7 @@
 
 namespace etwcat::formats {
 
-void append_provider_json(std::string& out, const provider::provider& parsed) {
+void append_provider_json(text_buffer& out, const provider::provider& parsed) {
   out += "{\"Name\":";
   append_json_string(out, parsed.name);
   out += ",\"Guid\":\"";
@@ -33,7 +33,7 @@ void append_provider_json(std::string& out, const provider::provider& parsed) {
   out.push_back('}');
 }
 
-void append_provider_text(std::string& out, const provider::provider& parsed) {
+void append_provider_text(text_buffer& out, const provider::provider& parsed) {
   // The names the provider-string parser accepts for these levels.
   constexpr std::string_view level_names[] = {"critical", "error", "warning", "information",
                                               "verbose"};
@@ -45,18 +45,18 @@ void append_provider_text(std::string& out, const provider::provider& parsed) {
   line("Level", parsed.level >= 1 && parsed.level <= 5
                     ? fmt::format("{} ({})", parsed.level, level_names[parsed.level - 1])
                     : std::to_string(parsed.level));
-  std::string hex;
+  text_buffer hex;
   append_hex(hex, parsed.match_any_keyword);
-  line("MatchAnyKeyword", hex);
+  line("MatchAnyKeyword", hex.view());
   hex.clear();
   append_hex(hex, parsed.match_all_keyword);
-  line("MatchAllKeyword", hex);
+  line("MatchAllKeyword", hex.view());
   line(parsed.exclude_event_ids ? "ExcludeEventIds" : "EventIds",
        parsed.event_ids.empty() ? "all" : fmt::format("{}", fmt::join(parsed.event_ids, ",")));
 }
 
 std::string format_known_providers(listing_format format) {
-  std::string out;
+  text_buffer out;
   auto table = provider::known_providers();
   if (format == listing_format::jsonl) {
     for (const auto& entry : table) {
@@ -66,7 +66,7 @@ std::string format_known_providers(listing_format format) {
       append_json_string(out, entry.description);
       out += "}\n";
     }
-    return out;
+    return out.str();
   }
   std::size_t width = 0;
   for (const auto& entry : table) width = std::max(width, entry.name.size());
@@ -74,11 +74,11 @@ std::string format_known_providers(listing_format format) {
     out +=
         fmt::format("{:<{}}  {}  {}\n", entry.name, width, entry.id.to_string(), entry.description);
   }
-  return out;
+  return out.str();
 }
 
 std::string format_kernel_flags(listing_format format) {
-  std::string out;
+  text_buffer out;
   auto table = provider::kernel_flags();
   if (format == listing_format::jsonl) {
     for (const auto& flag : table) {
@@ -95,13 +95,13 @@ std::string format_kernel_flags(listing_format format) {
       append_json_string(out, flag.description);
       out += "}\n";
     }
-    return out;
+    return out.str();
   }
   for (const auto& flag : table) {
     out += fmt::format("{:<16} 0x{:08X}  {:<17} {}\n", flag.name, flag.value,
                        flag.logman_name.empty() ? "-" : flag.logman_name, flag.description);
   }
-  return out;
+  return out.str();
 }
 
 }  // namespace etwcat::formats

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "lib/base/text_buffer.h"
 #include "lib/provider/provider.h"
 
 namespace etwcat::formats {
@@ -13,7 +14,7 @@ enum class listing_format { text, jsonl };
 /// One JSON object (no newline):
 /// {"Name":…,"Guid":"{…}","Level":…,"MatchAnyKeyword":"0x…","MatchAllKeyword":"0x…",
 ///  "EventIds":[…],"ExcludeEventIds":false}
-void append_provider_json(std::string& out, const provider::provider& parsed);
+void append_provider_json(text_buffer& out, const provider::provider& parsed);
 
 /// The same as aligned "Key:  value" lines, as `logman query -ets` shows a
 /// session's providers; a level 1-5 gets its name, an empty ID list reads "all",
@@ -24,7 +25,7 @@ void append_provider_json(std::string& out, const provider::provider& parsed);
 ///   MatchAnyKeyword:  0x42
 ///   MatchAllKeyword:  0x0
 ///   EventIds:         1,2,3
-void append_provider_text(std::string& out, const provider::provider& parsed);
+void append_provider_text(text_buffer& out, const provider::provider& parsed);
 
 /// The built-in table: text columns "Name  {GUID}  description", or one
 /// {"Name","Guid","Description"} object per line.

@@ -78,7 +78,7 @@ std::string session_details(const live::session_statistics& s) {
          providers;
 }
 
-void append_session_json(std::string& out, const live::session_statistics& s) {
+void append_session_json(text_buffer& out, const live::session_statistics& s) {
   out += "{\"Name\":";
   append_json_string(out, s.name);
   if (!s.log_file.empty()) {

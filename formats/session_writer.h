@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 
+#include "lib/base/text_buffer.h"
 #include "lib/live/session.h"
 
 namespace etwcat::formats {
@@ -19,6 +20,6 @@ std::string sessions_table(std::span<const live::session_statistics> sessions);
 std::string session_details(const live::session_statistics& session);
 
 /// Appends {"Name":…,"LogFile":…,"Mode":[…],"BufferSizeKB":…,…} without a newline.
-void append_session_json(std::string& out, const live::session_statistics& session);
+void append_session_json(text_buffer& out, const live::session_statistics& session);
 
 }  // namespace etwcat::formats

@@ -120,7 +120,7 @@ summary_writer::stats& summary_writer::source_stats(std::uint16_t source) {
 }
 
 void summary_writer::finish(const summary& totals) {
-  std::string& out = sink_.buffer();
+  text_buffer& out = sink_.buffer();
   if (format_ == summary_format::jsonl) {
     for (const auto& source : info_.sources) {
       out += "{\"Type\":\"File\",\"File\":";

@@ -51,11 +51,11 @@ struct line_context {
   bool tag_source = false;
   std::int64_t& offset_minute;
   std::int64_t& offset_seconds;
-  std::string& scratch;
+  text_buffer& scratch;
 };
 
 // "12,345": the length markers are read by people.
-void append_grouped(std::string& out, std::uint64_t value) {
+void append_grouped(text_buffer& out, std::uint64_t value) {
   char text[20];
   auto [end, ec] = std::to_chars(text, text + sizeof text, value);
   const auto n = static_cast<std::size_t>(end - text);
@@ -65,7 +65,7 @@ void append_grouped(std::string& out, std::uint64_t value) {
   }
 }
 
-void append_digits(std::string& out, std::uint64_t value, int width) {
+void append_digits(text_buffer& out, std::uint64_t value, int width) {
   char text[8];
   for (int i = width - 1; i >= 0; --i) {
     text[i] = static_cast<char>('0' + value % 10);
@@ -74,13 +74,13 @@ void append_digits(std::string& out, std::uint64_t value, int width) {
   out.append(text, static_cast<std::size_t>(width));
 }
 
-void append_guid(std::string& out, const guid& g) {
+void append_guid(text_buffer& out, const guid& g) {
   std::array<char, 38> text;
   g.format_to(text);
   out.append(text.data(), text.size());
 }
 
-void append_hex_bytes(std::string& out, std::span<const std::byte> bytes) {
+void append_hex_bytes(text_buffer& out, std::span<const std::byte> bytes) {
   static constexpr char digits[] = "0123456789ABCDEF";
   for (std::byte b : bytes) {
     out.push_back(digits[static_cast<unsigned>(b) >> 4]);
@@ -151,7 +151,7 @@ bool needs_quotes(std::string_view text) noexcept {
 
 // Appends `text` with what is no text escaped (\n \r \t \xNN \uNNNN), and within quotes also
 // '"' and '\'. Outside quotes a backslash stays as is: paths read as paths.
-void append_escaped(std::string& out, std::string_view text, bool quoted) {
+void append_escaped(text_buffer& out, std::string_view text, bool quoted) {
   static constexpr char digits[] = "0123456789ABCDEF";
   for (std::size_t i = 0; i < text.size();) {
     // The common case, printable ASCII, goes in runs.
@@ -198,11 +198,11 @@ void append_escaped(std::string& out, std::string_view text, bool quoted) {
 }
 
 // A name from the trace (provider, event, image): never quoted, only made safe.
-void append_name(std::string& out, std::string_view name) { append_escaped(out, name, false); }
+void append_name(text_buffer& out, std::string_view name) { append_escaped(out, name, false); }
 
 // A key: made safe, and a space, '=' or '"' in it (some manifests have them) becomes '_' so
 // that the pair still splits at its first '='.
-void append_key(std::string& out, std::string_view name) {
+void append_key(text_buffer& out, std::string_view name) {
   const std::size_t at = out.size();
   append_escaped(out, name, false);
   for (std::size_t i = at; i < out.size(); ++i) {
@@ -221,14 +221,14 @@ std::size_t boundary(std::string_view text, std::size_t at) noexcept {
   return at;
 }
 
-void append_marker(std::string& out, std::uint64_t left_out) {
+void append_marker(text_buffer& out, std::uint64_t left_out) {
   out += "…(+";
   append_grouped(out, left_out);
   out += " bytes)";
 }
 
 // A string value: whole, or its head and tail around the marker.
-void append_text_value(std::string& out, std::string_view text, bool wide) {
+void append_text_value(text_buffer& out, std::string_view text, bool wide) {
   if (wide || text.size() <= max_text_value) {
     const bool quoted = needs_quotes(text);
     if (quoted) out.push_back('"');
@@ -246,7 +246,7 @@ void append_text_value(std::string& out, std::string_view text, bool wide) {
   out.push_back('"');
 }
 
-void append_binary_value(std::string& out, std::span<const std::byte> bytes, bool wide) {
+void append_binary_value(text_buffer& out, std::span<const std::byte> bytes, bool wide) {
   if (wide || bytes.size() <= max_binary_value) {
     append_hex_bytes(out, bytes);
     if (bytes.empty()) out += "\"\"";
@@ -260,8 +260,8 @@ void append_binary_value(std::string& out, std::span<const std::byte> bytes, boo
 
 // A struct or array, as JSON from out[at] on: made safe (JSON leaves C1 controls and line
 // separators as they are), then cut unless wide.
-void finish_json_value(std::string& out, std::size_t at, const line_context& c) {
-  const std::string_view json = std::string_view(out).substr(at);
+void finish_json_value(text_buffer& out, std::size_t at, const line_context& c) {
+  const std::string_view json = out.view().substr(at);
   bool safe = true;
   for (std::size_t i = 0; i < json.size() && safe;) {
     char32_t cp = 0;
@@ -270,14 +270,15 @@ void finish_json_value(std::string& out, std::size_t at, const line_context& c) 
     i += n;
   }
   if (!safe) {
-    c.scratch.assign(json);
-    out.resize(at);
-    append_escaped(out, c.scratch, false);
+    c.scratch.clear();
+    c.scratch.append(json);
+    out.truncate(at);
+    append_escaped(out, c.scratch.view(), false);
   }
   const std::size_t size = out.size() - at;
   if (c.wide || size <= max_json_value) return;
-  const std::size_t head = boundary(std::string_view(out).substr(at), json_head);
-  out.resize(at + head);
+  const std::size_t head = boundary(out.view().substr(at), json_head);
+  out.truncate(at + head);
   append_marker(out, size - head);
 }
 
@@ -317,7 +318,7 @@ std::int64_t utc_offset_at(std::uint64_t filetime, const line_context& c) {
 }
 
 // "2020-07-29 00:07:00.6236167", with a Z in UTC.
-void append_time(std::string& out, std::uint64_t filetime, const line_context& c) {
+void append_time(text_buffer& out, std::uint64_t filetime, const line_context& c) {
   if (!c.utc) {
     const std::int64_t shift = utc_offset_at(filetime, c) * ticks_per_second;
     filetime = shift < 0 && filetime < static_cast<std::uint64_t>(-shift)
@@ -342,7 +343,7 @@ void append_time(std::string& out, std::uint64_t filetime, const line_context& c
 }
 
 // "UTC+02:00", "UTC-08:00"
-void append_offset(std::string& out, std::int64_t seconds) {
+void append_offset(text_buffer& out, std::int64_t seconds) {
   out += seconds < 0 ? "UTC-" : "UTC+";
   const std::uint64_t minutes = static_cast<std::uint64_t>(seconds < 0 ? -seconds : seconds) / 60;
   append_digits(out, minutes / 60, 2);
@@ -351,7 +352,7 @@ void append_offset(std::string& out, std::int64_t seconds) {
 }
 
 // "31 ms", "109.4 s": how long an input's trace ran.
-void append_span(std::string& out, std::uint64_t ticks) {
+void append_span(text_buffer& out, std::uint64_t ticks) {
   if (ticks < ticks_per_second) {
     append_number(out, (ticks + 5'000) / 10'000);
     out += " ms";
@@ -369,8 +370,8 @@ void append_span(std::string& out, std::uint64_t ticks) {
 // Writes " key=" (the key dimmed when colored); the caller appends the value.
 class pairs {
  public:
-  pairs(std::string& out, bool color) : out_(out), color_(color) {}
-  std::string& key(std::string_view name) {
+  pairs(text_buffer& out, bool color) : out_(out), color_(color) {}
+  text_buffer& key(std::string_view name) {
     out_.push_back(' ');
     if (color_) out_.append(dim);
     append_key(out_, name.empty() ? std::string_view("-") : name);
@@ -380,11 +381,11 @@ class pairs {
   }
 
  private:
-  std::string& out_;
+  text_buffer& out_;
   bool color_;
 };
 
-void append_process(std::string& out, const event& e) {
+void append_process(text_buffer& out, const event& e) {
   if (!e.has_process_and_thread) {
     out.push_back('-');
     return;
@@ -413,7 +414,7 @@ void append_fields(const event& e, pairs& p, const line_context& c) {
       ++i;
       continue;
     }
-    std::string& value = p.key(item.name);
+    text_buffer& value = p.key(item.name);
     const std::size_t at = value.size();
     switch (item.type) {
       case data_type::string:
@@ -446,13 +447,14 @@ void append_fields(const event& e, pairs& p, const line_context& c) {
   }
 }
 
-void append_line(std::string& out, const event& e, const line_context& c) {
+void append_line(text_buffer& out, const event& e, const line_context& c) {
   const bool color = c.color;
   if (color) out.append(dim);
   if (e.has_time) {
     append_time(out, e.time_created, c);
   } else {
-    out.append(c.utc ? 28 : 27, '-');  // WPP without a timestamp; keeps the columns
+    const std::size_t dashes = c.utc ? 28 : 27;  // WPP without a timestamp: keeps the columns
+    std::memset(out.extend(dashes), '-', dashes);
   }
   if (c.tag_source) {
     out += " [";
@@ -503,7 +505,7 @@ void append_line(std::string& out, const event& e, const line_context& c) {
     append_binary_value(p.key("raw"), e.raw_data, c.wide);
   }
   if (!e.decode_error.empty()) {
-    std::string& value = p.key("decode_error");
+    text_buffer& value = p.key("decode_error");
     if (color) value.append(red);
     value.push_back('"');
     append_escaped(value, e.decode_error, true);
@@ -512,7 +514,7 @@ void append_line(std::string& out, const event& e, const line_context& c) {
   }
   std::array<char, event::max_decode_warning> warning;
   if (const std::string_view text = e.decode_warning(warning); !text.empty()) {
-    std::string& value = p.key("decode_warning");
+    text_buffer& value = p.key("decode_warning");
     if (color) value.append(yellow);
     value.push_back('"');
     append_escaped(value, text, true);
@@ -521,7 +523,7 @@ void append_line(std::string& out, const event& e, const line_context& c) {
   }
 }
 
-void append_source_header(std::string& out, const trace_source& s, bool tag,
+void append_source_header(text_buffer& out, const trace_source& s, bool tag,
                           const line_context& c) {
   out += "# ";
   if (tag) {
@@ -578,7 +580,7 @@ void append_source_header(std::string& out, const trace_source& s, bool tag,
   out.push_back('\n');
 }
 
-void append_header(std::string& out, const trace_info& info, const line_context& c) {
+void append_header(text_buffer& out, const trace_info& info, const line_context& c) {
   if (info.sources.empty()) return;
   if (c.color) out.append(dim);
   for (const trace_source& s : info.sources) append_source_header(out, s, c.tag_source, c);
@@ -651,7 +653,7 @@ void text_writer::write(const event& e) {
                        offset_minute_,
                        offset_seconds_,
                        scratch_};
-  std::string& out = sink_.buffer();
+  text_buffer& out = sink_.buffer();
   if (fields_.empty()) {
     append_line(out, e, c);
   } else {
@@ -664,31 +666,31 @@ void text_writer::write(const event& e) {
       first = false;
       append_key(out, fields_.path(i));
       out.push_back('=');
-      append_text_value(out, scratch_, options_.wide);
+      append_text_value(out, scratch_.view(), options_.wide);
     }
   }
   out.push_back('\n');
   sink_.commit();
 }
 
-void append_event_text(std::string& out, const event& e, const text_options& options,
+void append_event_text(text_buffer& out, const event& e, const text_options& options,
                        bool tag_source) {
   std::int64_t minute = INT64_MIN;
   std::int64_t offset = 0;
-  std::string scratch;
+  text_buffer scratch;
   append_line(out, e,
               line_context{options.color == color_mode::always, options.utc, options.wide,
                            tag_source, minute, offset, scratch});
 }
 
-void append_event_text(std::string& out, const event& e, bool color) {
+void append_event_text(text_buffer& out, const event& e, bool color) {
   append_event_text(out, e, text_options{.color = color ? color_mode::always : color_mode::never});
 }
 
-void append_trace_header(std::string& out, const trace_info& info, const text_options& options) {
+void append_trace_header(text_buffer& out, const trace_info& info, const text_options& options) {
   std::int64_t minute = INT64_MIN;
   std::int64_t offset = 0;
-  std::string scratch;
+  text_buffer scratch;
   append_header(out, info,
                 line_context{options.color == color_mode::always, options.utc, options.wide,
                              info.sources.size() > 1, minute, offset, scratch});

@@ -12,6 +12,7 @@
 #include "formats/event_writer.h"
 #include "formats/field_selection.h"
 #include "formats/jsonl_writer.h"
+#include "lib/base/text_buffer.h"
 #include "lib/event/event.h"
 
 namespace etwcat::formats {
@@ -86,20 +87,20 @@ class text_writer final : public event_writer {
   // The UTC offset of the minute last converted: one localtime() per minute of trace time.
   std::int64_t offset_minute_ = INT64_MIN;
   std::int64_t offset_seconds_ = 0;
-  std::string scratch_;  // reused when a JSON value needs escaping
+  text_buffer scratch_;  // reused when a JSON value needs escaping
   field_selection fields_;
   source_names sources_;  // [N] tags with several inputs; System.Source for --fields
 };
 
 /// Appends the text line of `e`, without the newline (tests, other writers). Color only with
 /// color_mode::always; `tag_source` prefixes "[source+1]" as with several inputs.
-void append_event_text(std::string& out, const event& e, const text_options& options,
+void append_event_text(text_buffer& out, const event& e, const text_options& options,
                        bool tag_source = false);
 /// The same in local time, never wide.
-void append_event_text(std::string& out, const event& e, bool color = false);
+void append_event_text(text_buffer& out, const event& e, bool color = false);
 
 /// Appends the "# " lines that begin() writes.
-void append_trace_header(std::string& out, const trace_info& info, const text_options& options);
+void append_trace_header(text_buffer& out, const trace_info& info, const text_options& options);
 
 /// `name` as the provider column shows it: "Microsoft-Windows-Kernel-Process" -> "Kernel-Process".
 std::string_view short_provider_name(std::string_view name) noexcept;

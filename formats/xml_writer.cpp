@@ -37,13 +37,13 @@ bool is_noncharacter(std::string_view s, std::size_t i) noexcept {
          static_cast<unsigned char>(s[i + 2]) >= 0xBE;
 }
 
-void append_guid(std::string& out, const guid& g) {
+void append_guid(text_buffer& out, const guid& g) {
   std::array<char, 38> text;
   g.format_to(text);
   out.append(text.data(), text.size());
 }
 
-void append_hex_digits(std::string& out, std::span<const std::byte> bytes) {
+void append_hex_digits(text_buffer& out, std::span<const std::byte> bytes) {
   static constexpr char digits[] = "0123456789ABCDEF";
   for (std::byte b : bytes) {
     out.push_back(digits[static_cast<unsigned>(b) >> 4]);
@@ -52,7 +52,7 @@ void append_hex_digits(std::string& out, std::span<const std::byte> bytes) {
 }
 
 // ` Name="value"` with the value escaped.
-void append_attribute(std::string& out, std::string_view name, std::string_view value) {
+void append_attribute(text_buffer& out, std::string_view name, std::string_view value) {
   out.push_back(' ');
   out.append(name);
   out += "=\"";
@@ -60,7 +60,7 @@ void append_attribute(std::string& out, std::string_view name, std::string_view 
   out.push_back('"');
 }
 
-void append_number_attribute(std::string& out, std::string_view name, std::uint64_t value) {
+void append_number_attribute(text_buffer& out, std::string_view name, std::uint64_t value) {
   out.push_back(' ');
   out.append(name);
   out += "=\"";
@@ -69,7 +69,7 @@ void append_number_attribute(std::string& out, std::string_view name, std::uint6
 }
 
 // <tag>text</tag> with the text escaped.
-void append_text_element(std::string& out, std::string_view tag, std::string_view text) {
+void append_text_element(text_buffer& out, std::string_view tag, std::string_view text) {
   out.push_back('<');
   out.append(tag);
   out.push_back('>');
@@ -79,7 +79,7 @@ void append_text_element(std::string& out, std::string_view tag, std::string_vie
   out.push_back('>');
 }
 
-void append_number_element(std::string& out, std::string_view tag, std::uint64_t value) {
+void append_number_element(text_buffer& out, std::string_view tag, std::uint64_t value) {
   out.push_back('<');
   out.append(tag);
   out.push_back('>');
@@ -89,7 +89,7 @@ void append_number_element(std::string& out, std::string_view tag, std::uint64_t
   out.push_back('>');
 }
 
-void append_hex_element(std::string& out, std::string_view tag, std::uint64_t value) {
+void append_hex_element(text_buffer& out, std::string_view tag, std::uint64_t value) {
   out.push_back('<');
   out.append(tag);
   out.push_back('>');
@@ -101,7 +101,7 @@ void append_hex_element(std::string& out, std::string_view tag, std::uint64_t va
 
 class event_xml {
  public:
-  event_xml(std::string& out, const event& e, std::string& scratch)
+  event_xml(text_buffer& out, const event& e, text_buffer& scratch)
       : out_(out), e_(e), scratch_(scratch) {}
 
   void system(std::string_view source) {
@@ -289,7 +289,7 @@ class event_xml {
     } else {
       scratch_.clear();
       next = append_data_text(scratch_, e_.data, i);
-      append_xml_escaped(out_, scratch_, false);
+      append_xml_escaped(out_, scratch_.view(), false);
     }
     out_ += "</";
     out_.append(tag);
@@ -297,14 +297,14 @@ class event_xml {
     return next;
   }
 
-  std::string& out_;
+  text_buffer& out_;
   const event& e_;
-  std::string& scratch_;
+  text_buffer& scratch_;
 };
 
 }  // namespace
 
-void append_xml_escaped(std::string& out, std::string_view text, bool attribute) {
+void append_xml_escaped(text_buffer& out, std::string_view text, bool attribute) {
   std::size_t i = 0;
   while (i < text.size()) {
     // Runs of ASCII that need nothing go out in one append.
@@ -366,8 +366,8 @@ void append_xml_escaped(std::string& out, std::string_view text, bool attribute)
   }
 }
 
-void append_event_xml(std::string& out, const event& e, const xml_options& options,
-                      std::string_view source, std::string& scratch) {
+void append_event_xml(text_buffer& out, const event& e, const xml_options& options,
+                      std::string_view source, text_buffer& scratch) {
   out +=
       "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\" "
       "xmlns:etwcat=\"urn:etwcat\">";
@@ -417,7 +417,7 @@ void xml_writer::begin(const trace_info& info) {
 }
 
 void xml_writer::write(const event& e) {
-  std::string& out = sink_.buffer();
+  text_buffer& out = sink_.buffer();
   append_event_xml(out, e, options_, sources_.several() ? sources_.of(e) : std::string_view(),
                    scratch_);
   out.push_back('\n');
@@ -425,7 +425,7 @@ void xml_writer::write(const event& e) {
 }
 
 void xml_writer::finish(const summary& totals) {
-  std::string& out = sink_.buffer();
+  text_buffer& out = sink_.buffer();
   if (totals.loss != nullptr && totals.loss->any()) {
     const session_loss& l = *totals.loss;
     out += "<etwcat:Loss xmlns:etwcat=\"urn:etwcat\"";

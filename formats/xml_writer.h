@@ -59,6 +59,7 @@
 
 #include "formats/event_writer.h"
 #include "formats/jsonl_writer.h"
+#include "lib/base/text_buffer.h"
 #include "lib/event/event.h"
 
 namespace etwcat::formats {
@@ -82,15 +83,15 @@ class xml_writer final : public event_writer {
   output_sink& sink_;
   xml_options options_;
   source_names sources_;
-  std::string scratch_;  // a value's text before escaping; reused
+  text_buffer scratch_;  // a value's text before escaping; reused
 };
 
 /// Appends the <Event> element of `e` without a newline. `source`, when not empty, becomes
 /// etwcat:Source; `scratch` is working space (its capacity is kept for the next call).
-void append_event_xml(std::string& out, const event& e, const xml_options& options,
-                      std::string_view source, std::string& scratch);
+void append_event_xml(text_buffer& out, const event& e, const xml_options& options,
+                      std::string_view source, text_buffer& scratch);
 
 /// Appends `text` escaped for XML character data, or for an attribute value in double quotes.
-void append_xml_escaped(std::string& out, std::string_view text, bool attribute);
+void append_xml_escaped(text_buffer& out, std::string_view text, bool attribute);
 
 }  // namespace etwcat::formats

@@ -3,7 +3,10 @@
 
 namespace etwcat {
 
-void append_code_point(std::string& out, std::uint32_t cp) {
+namespace {
+
+template <class Out>
+void code_point_into(Out& out, std::uint32_t cp) {
   if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
@@ -21,6 +24,12 @@ void append_code_point(std::string& out, std::uint32_t cp) {
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
 }
+
+}  // namespace
+
+void append_code_point(std::string& out, std::uint32_t cp) { code_point_into(out, cp); }
+
+void append_code_point(text_buffer& out, std::uint32_t cp) { code_point_into(out, cp); }
 
 void append_utf16_as_utf8(std::string& out, std::u16string_view in) {
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -108,7 +117,10 @@ void append_utf16le_as_utf8(std::string& out, std::span<const std::byte> bytes) 
   }
 }
 
-void append_checked_utf8(std::string& out, std::span<const std::byte> bytes) {
+namespace {
+
+template <class Out>
+void checked_utf8_into(Out& out, std::span<const std::byte> bytes) {
   std::size_t i = 0;
   const std::size_t n = bytes.size();
   auto at = [&](std::size_t k) { return static_cast<std::uint8_t>(bytes[k]); };
@@ -144,10 +156,20 @@ void append_checked_utf8(std::string& out, std::span<const std::byte> bytes) {
       out.append(reinterpret_cast<const char*>(bytes.data() + i), length);
       i += length;
     } else {
-      append_code_point(out, 0xFFFD);
+      code_point_into(out, 0xFFFD);
       ++i;
     }
   }
+}
+
+}  // namespace
+
+void append_checked_utf8(std::string& out, std::span<const std::byte> utf8) {
+  checked_utf8_into(out, utf8);
+}
+
+void append_checked_utf8(text_buffer& out, std::span<const std::byte> utf8) {
+  checked_utf8_into(out, utf8);
 }
 
 void append_windows1252_as_utf8(std::string& out, std::span<const std::byte> text) {

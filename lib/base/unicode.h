@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "lib/base/text_buffer.h"
+
 namespace etwcat {
 
 /// Decodes UTF-8 into UTF-16 code units; invalid sequences become U+FFFD.
@@ -26,8 +28,10 @@ void append_windows1252_as_utf8(std::string& out, std::span<const std::byte> tex
 
 /// Appends bytes that should be UTF-8, each invalid sequence replaced by U+FFFD.
 void append_checked_utf8(std::string& out, std::span<const std::byte> utf8);
+void append_checked_utf8(text_buffer& out, std::span<const std::byte> utf8);
 
 /// Appends one code point as UTF-8 (U+FFFD for surrogates and > U+10FFFF).
 void append_code_point(std::string& out, std::uint32_t code_point);
+void append_code_point(text_buffer& out, std::uint32_t code_point);
 
 }  // namespace etwcat

@@ -91,6 +91,17 @@ class event_data {
   const payload_surplus& surplus() const noexcept { return surplus_; }
   void set_surplus(const payload_surplus& surplus) noexcept { surplus_ = surplus; }
 
+  /// Calls `f(std::string_view& name)` for every item, so that a copy of the event can point
+  /// its names into storage of its own (lib/event/owned_event).
+  template <class F>
+  void for_each_name(F&& f) {
+    for (data_item& item : items_) f(item.name);
+  }
+  /// The heap memory held for items and text (capacity, not size).
+  std::size_t memory() const noexcept {
+    return items_.capacity() * sizeof(data_item) + arena_.capacity();
+  }
+
   /// The first top-level item named `name`, ignoring ASCII case (schemas of one event differ:
   /// "ProcessId" in one, "ProcessID" in another), or nullptr.
   const data_item* find(std::string_view name) const noexcept;

@@ -15,6 +15,7 @@ void pipeline::make_event(const etl::record_view& record, const etl::trace_clock
 
 bool pipeline::admit(const etl::record_view& record, const etl::trace_clock& clock,
                      std::uint16_t source) {
+  event& event_ = *target_;
   fill_event(record, clock, event_);
   event_.source = source;
   const event_filter::verdict header =

@@ -6,7 +6,10 @@
 
 #include <concepts>
 #include <cstdint>
+#include <exception>
 #include <string_view>
+#include <thread>
+#include <utility>
 
 #include "lib/base/guid.h"
 #include "lib/decode/decoder.h"
@@ -14,6 +17,7 @@
 #include "lib/etl/trace_clock.h"
 #include "lib/event/event.h"
 #include "lib/trace/event_filter.h"
+#include "lib/trace/event_handoff.h"
 #include "lib/trace/process_tracker.h"
 
 namespace etwcat::trace {
@@ -89,12 +93,79 @@ class pipeline {
         ++done.events_filtered;
         continue;
       }
-      if (!event_.decode_error.empty()) ++done.decode_errors;
+      const event& e = *target_;
+      if (!e.decode_error.empty()) ++done.decode_errors;
       ++done.events_written;
-      tracker_.note_written(event_);
-      if (!sink(static_cast<const event&>(event_))) break;
+      tracker_.note_written(e);
+      if (!sink(e)) break;
       if (limit_ != 0 && done.events_written >= limit_) break;
     }
+    return done;
+  }
+
+  /// As run(), on two threads: a second thread reads and decodes (run() itself) while this one
+  /// calls `sink`, which formats and writes. Owned copies of the events pass between them
+  /// (event_handoff), so `sink` gets the same events in the same order as from run().
+  /// `beside()` is called on the reading thread after each event handed over (progress). An
+  /// exception on either thread stops both and is thrown here.
+  template <record_source Source, class Sink, class Beside>
+  counts run_on_two_threads(Source& source, Sink&& sink, Beside&& beside) {
+    event_handoff handoff;
+    counts done;
+    std::exception_ptr reader_failure;
+    std::thread reader([&] {
+      // Events are made in place in the batch's slots, then their views made independent.
+      event_batch* batch = nullptr;
+      auto next_slot = [&] {
+        if (batch == nullptr && (batch = handoff.take_empty()) == nullptr) return false;
+        target_ = &batch->events[batch->count].fill();
+        return true;
+      };
+      try {
+        if (next_slot()) {
+          done = run(source, [&](const event&) {
+            owned_event& slot = batch->events[batch->count++];
+            slot.own_views();
+            batch->bytes += slot.memory();
+            if (batch->count == batch->events.size() ||
+                batch->bytes >= event_handoff::max_batch_bytes) {
+              handoff.hand_over(std::exchange(batch, nullptr));
+            }
+            beside();
+            return next_slot();
+          });
+        }
+      } catch (...) {
+        reader_failure = std::current_exception();
+      }
+      target_ = &own_event_;
+      if (batch != nullptr) handoff.hand_over(batch);
+      handoff.finish();
+    });
+    // Whatever happens here, the reader is stopped and joined before this returns or throws.
+    struct joiner {
+      event_handoff& handoff;
+      std::thread& reader;
+      ~joiner() {
+        handoff.stop();
+        reader.join();
+      }
+    };
+    std::uint64_t written = 0;
+    bool stopped = false;
+    {
+      joiner join{handoff, reader};
+      while (event_batch* batch = handoff.take_full()) {
+        for (std::size_t i = 0; i < batch->count && !stopped; ++i) {
+          ++written;
+          stopped = !sink(batch->events[i].get());
+        }
+        handoff.give_back(batch);
+        if (stopped) break;
+      }
+    }
+    if (reader_failure) std::rethrow_exception(reader_failure);
+    if (stopped) done.events_written = written;  // the rest were read but never written
     return done;
   }
 
@@ -106,7 +177,8 @@ class pipeline {
   std::string_view provider_name(const guid& id);
 
   decode::decoder& decoder_;
-  event event_;
+  event own_event_;
+  event* target_ = &own_event_;  // where the next event is made (a batch slot on two threads)
   process_tracker tracker_;
   event_filter* filter_ = nullptr;
   std::uint64_t skip_ = 0;

@@ -26,6 +26,7 @@
 #include "cmd/command_line.h"
 #include "cmd/interruption.h"
 #include "formats/json.h"
+#include "lib/base/text_buffer.h"
 #include "lib/base/unicode.h"
 #include "tests/support/corpus.h"
 #include "tests/support/scratch.h"
@@ -103,9 +104,9 @@ std::vector<std::string> dumped(const std::filesystem::path& capture,
 }
 
 std::string json_string(std::string_view text) {
-  std::string out;
+  text_buffer out;
   formats::append_json_string(out, text);
-  return out;
+  return out.str();
 }
 
 std::size_t count_containing(const std::vector<std::string>& lines, std::string_view text) {

@@ -12,6 +12,7 @@
 
 #include "formats/event_data_json.h"
 #include "lib/base/diagnostics.h"
+#include "lib/base/text_buffer.h"
 #include "lib/decode/tdh/event_info.h"
 #include "lib/etl/file_reader.h"
 #include "tests/support/corpus.h"
@@ -66,7 +67,7 @@ event_schema schema_of(std::vector<property> properties, int top_level = -1) {
 
 struct decoded {
   bool ok = false;
-  std::string json;  // the EventData members as the JSON writer prints them
+  text_buffer json;  // the EventData members as the JSON writer prints them
   std::string error;
   event_data data;
 };
@@ -542,7 +543,7 @@ TEST_CASE("payload_decoder: one decoder reused forgets the previous event's valu
   data.clear();
   error.clear();
   CHECK(decoder.decode(pair, testing::payload_of({4, 5}), 8, data, error));
-  std::string json;
+  text_buffer json;
   formats::append_event_data_members(json, data);
   CHECK(json == R"("a":4,"b":5)");
   CHECK(error.empty());
@@ -628,7 +629,8 @@ TEST_SUITE("corpus") {
 
     payload_decoder decoder;
     event_data data;
-    std::string error, json;
+    std::string error;
+    text_buffer json;
     std::map<const event_schema*, int> per_schema;
     std::map<std::string, int> failed;
     std::vector<std::string> creates, dns;
@@ -647,7 +649,7 @@ TEST_SUITE("corpus") {
       if (&s == create_schema && creates.size() < 3) {
         json.clear();
         formats::append_event_data_members(json, data);
-        creates.push_back(json);
+        creates.push_back(json.str());
         // PerfView splits CreateOptions: the disposition in the top byte, options below.
         const data_item* options = data.find("CreateOptions");
         REQUIRE(options != nullptr);
@@ -659,7 +661,7 @@ TEST_SUITE("corpus") {
       if (&s == dns_schema) {
         json.clear();
         formats::append_event_data_members(json, data);
-        dns.push_back(json);
+        dns.push_back(json.str());
       }
     }
     std::map<std::string, int> decoded;  // "provider/event name", versions together

@@ -10,9 +10,10 @@
 #include <string>
 
 #include "formats/jsonl_writer.h"
+#include "lib/base/text_buffer.h"
 #include "lib/etl/file_reader.h"
-#include "lib/event/record_event.h"
 #include "lib/etl/trace_clock.h"
+#include "lib/event/record_event.h"
 #include "tests/support/corpus.h"
 
 using namespace etwcat;
@@ -59,7 +60,7 @@ TEST_SUITE("corpus") {
     ETWCAT_REQUIRE_CORPUS();
     namespace fs = std::filesystem;
     simdjson::dom::parser parser;
-    std::string line;
+    text_buffer line;
     event e;
     std::uint64_t records = 0, files = 0;
     for (const auto& entry : fs::recursive_directory_iterator(testing::corpus_dir())) {
@@ -75,7 +76,7 @@ TEST_SUITE("corpus") {
         line.clear();
         formats::append_event_json(line, e);
         ++records;
-        auto doc = parser.parse(line);
+        auto doc = parser.parse(line.data(), line.size());
         if (doc.error() != simdjson::SUCCESS) {
           FAIL_CHECK(entry.path().string() << ": " << line);
           break;

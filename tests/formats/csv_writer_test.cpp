@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "formats/event_data_json.h"
+#include "lib/base/text_buffer.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/trace/pipeline.h"
 #include "tests/support/corpus.h"
@@ -97,14 +98,14 @@ std::string written(const trace_info& info, const std::vector<event>& events,
 }  // namespace
 
 TEST_CASE("csv_writer: a cell is quoted only when it holds a comma, a quote, CR or LF") {
-  std::string out;
+  etwcat::text_buffer out;
   for (const char* cell : {"plain", "", "a,b", "say \"hi\"", "two\r\nlines", "lf\n", "tab\t"}) {
     out.clear();
     etwcat::formats::append_csv_cell(out, cell);
     if (std::string_view(cell).find_first_of(",\"\r\n") == std::string_view::npos) {
       CHECK(out == cell);
     } else {
-      CHECK(out.front() == '"');
+      CHECK(out[0] == '"');
       CHECK(out.back() == '"');
     }
   }
@@ -198,15 +199,15 @@ TEST_SUITE("corpus") {
       writer.begin(info);
       etwcat::trace::pipeline pipeline(decoder);
       pipeline.run(trace, [&](const event& e) {
-        std::string data;
+        etwcat::text_buffer data;
         if (!e.data.empty()) {
-          data = "{";
+          data += "{";
           etwcat::formats::append_event_data_members(data, e.data);
           data += "}";
         }
         expected.push_back({e.has_event_id ? std::to_string(e.event_id) : "",
                             e.has_process_and_thread ? std::to_string(e.process_id) : "",
-                            files[e.source], data, e.decode_error});
+                            files[e.source], data.str(), e.decode_error});
         writer.write(e);
         return true;
       });

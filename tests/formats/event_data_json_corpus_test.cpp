@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "formats/jsonl_writer.h"
+#include "lib/base/text_buffer.h"
 #include "lib/decode/decoder.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/event/record_event.h"
@@ -81,7 +82,7 @@ class scanner {
       formats::append_event_json(line_, e);
       ++out_.events;
       simdjson::dom::element doc;
-      if (parser_.parse(line_).get(doc) != simdjson::SUCCESS) {
+      if (parser_.parse(line_.data(), line_.size()).get(doc) != simdjson::SUCCESS) {
         FAIL_CHECK(relative << ": not JSON: " << line_);
         return;
       }
@@ -155,7 +156,8 @@ class scanner {
 
   corpus_fields& out_;
   simdjson::dom::parser parser_;
-  std::string line_, key_, watched_key_;
+  text_buffer line_;
+  std::string key_, watched_key_;
   const std::string* file_ = nullptr;
   bool watch_file_ = false;  // some watched key is in this file
 };

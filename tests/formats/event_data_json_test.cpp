@@ -10,6 +10,7 @@
 
 #include "formats/jsonl_writer.h"
 #include "formats/text_writer.h"
+#include "lib/base/text_buffer.h"
 #include "lib/event/event.h"
 
 using namespace etwcat;
@@ -29,7 +30,7 @@ TEST_CASE("event_data_json: every value type") {
   data.add_filetime("t", 129402940472257591ull);
   const std::byte raw[] = {std::byte{0xDE}, std::byte{0xAD}, std::byte{0x01}};
   data.add_binary("x", raw);
-  std::string out;
+  text_buffer out;
   formats::append_event_data_members(out, data);
   CHECK(out ==
         "\"b\":true,\"i\":-204,\"u\":18446744073709551615,\"h\":\"0xABC\",\"h8\":\"0x0000001F\","
@@ -55,7 +56,7 @@ TEST_CASE("event_data_json: structs, arrays, arrays of structs, empty containers
   data.end_array();
   data.begin_array("empty");
   data.end_array();
-  std::string out;
+  text_buffer out;
   formats::append_event_data_members(out, data);
   CHECK(out ==
         "\"a\":{\"b\":\"Hello\",\"c\":\"World!\"},\"n\":[1,2],\"list\":[{\"k\":7}],\"empty\":[]");
@@ -68,7 +69,7 @@ TEST_CASE("event_data_json: an event with EventData and a DecodeError keeps RawD
   e.decode_error = "field ImageName at offset 4: runs past the end of the payload (4 bytes)";
   const std::byte raw[] = {std::byte{4}, std::byte{0}, std::byte{0}, std::byte{0}};
   e.raw_data = raw;
-  std::string out;
+  text_buffer out;
   formats::append_event_json(out, e);
   CHECK(out ==
         "{\"System\":{\"Provider\":{\"Guid\":\"{D3DD3DD4-AAC2-4E2A-8DD4-A8FB61B77615}\"},"
@@ -77,7 +78,7 @@ TEST_CASE("event_data_json: an event with EventData and a DecodeError keeps RawD
         "\"RawData\":\"04000000\"}");
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  REQUIRE(parser.parse(out).get(doc) == simdjson::SUCCESS);
+  REQUIRE(parser.parse(out.data(), out.size()).get(doc) == simdjson::SUCCESS);
   std::uint64_t pid = 0;
   CHECK(doc["EventData"]["ProcessId"].get(pid) == simdjson::SUCCESS);
   CHECK(pid == 4);
@@ -87,10 +88,10 @@ TEST_CASE("event_data_json: an event with EventData and a DecodeError keeps RawD
   e.payload_decoded = true;
   out.clear();
   formats::append_event_json(out, e);
-  CHECK(out.find("RawData") == std::string::npos);
+  CHECK(out.view().find("RawData") == std::string::npos);
   out.clear();
   formats::append_event_json(out, e, formats::jsonl_options{.always_raw = true});
-  CHECK(out.find("\"RawData\":\"04000000\"") != std::string::npos);
+  CHECK(out.view().find("\"RawData\":\"04000000\"") != std::string::npos);
 }
 
 TEST_CASE("event_data_json: text format prints fields as key=value") {
@@ -103,8 +104,8 @@ TEST_CASE("event_data_json: text format prints fields as key=value") {
   e.data.add_string("name", "alpha");
   e.data.add_hex("flags", 0x10);
   e.payload_decoded = true;
-  std::string out;
+  text_buffer out;
   formats::append_event_text(out, e, false);
-  CHECK(out.find(" a={\"b\":\"Hello\"} name=alpha flags=0x10") != std::string::npos);
-  CHECK(out.find("raw_size") == std::string::npos);
+  CHECK(out.view().find(" a={\"b\":\"Hello\"} name=alpha flags=0x10") != std::string::npos);
+  CHECK(out.view().find("raw_size") == std::string::npos);
 }

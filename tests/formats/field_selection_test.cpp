@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "formats/jsonl_writer.h"
+#include "lib/base/text_buffer.h"
 #include "lib/base/usage_error.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/trace/pipeline.h"
@@ -35,14 +36,16 @@ std::string error_of(std::vector<std::string> paths) {
 
 // Field `i` as JSON and as text; "<missing>" when the event has none.
 std::string json_at(const field_selection& f, const event& e, std::size_t i) {
-  std::string out = "x";  // what is there stays
+  etwcat::text_buffer out;
+  out += "x";  // what is there stays
   if (!f.append_json(out, e, i, "in.etl")) return out == "x" ? "<missing>" : "<appended>";
-  return out.substr(1);
+  return std::string(out.view().substr(1));
 }
 std::string text_at(const field_selection& f, const event& e, std::size_t i) {
-  std::string out = "x";
+  etwcat::text_buffer out;
+  out += "x";
   if (!f.append_text(out, e, i, "in.etl")) return out == "x" ? "<missing>" : "<appended>";
-  return out.substr(1);
+  return std::string(out.view().substr(1));
 }
 
 event sample_event() {
@@ -116,7 +119,7 @@ TEST_CASE("field_selection: values as JSON and as plain text, missing ones appen
   CHECK(json_at(f, e, 13) == "<missing>");
   CHECK(json_at(f, e, 14) == "<missing>");  // A is a number, not a struct
 
-  std::string object;
+  etwcat::text_buffer object;
   parse({"System.Version", "System.EventID", "EventData.Nope", "EventData.S.List"})
       .append_json_object(object, e);
   CHECK(object == R"({"System.EventID":10,"EventData.S.List":[-1,7]})");
@@ -166,7 +169,8 @@ TEST_SUITE("corpus") {
                                                    "Surplus"};
     const field_selection fields = field_selection::parse(system_paths);
     simdjson::dom::parser full_parser, part_parser;
-    std::string line, part, minified_full;
+    etwcat::text_buffer line, part;
+    std::string minified_full;
     std::uint64_t events = 0, compared = 0, data_fields = 0, mismatches = 0;
     for (const char* file : {"tx/HTTP_Server.etl", "perfview/net.4.5.2.x86.etl",
                              "perfview/SelfDescribingSingleEvent.etl", "tx/KernelNetwork.etl"}) {
@@ -180,7 +184,7 @@ TEST_SUITE("corpus") {
         line.clear();
         etwcat::formats::append_event_json(line, e);
         simdjson::dom::element doc;
-        REQUIRE(full_parser.parse(line).get(doc) == simdjson::SUCCESS);
+        REQUIRE(full_parser.parse(line.data(), line.size()).get(doc) == simdjson::SUCCESS);
         // A path's value in the full object, or an error when it has none.
         auto at_path = [&](std::string_view path) {
           simdjson::simdjson_result<simdjson::dom::element> v = simdjson::dom::element(doc);
@@ -203,22 +207,22 @@ TEST_SUITE("corpus") {
           if (present != expected_present) return mismatch(path, "present or not");
           if (!present) return;
           simdjson::dom::element got;
-          if (part_parser.parse(part).get(got) != simdjson::SUCCESS) {
+          if (part_parser.parse(part.data(), part.size()).get(got) != simdjson::SUCCESS) {
             return mismatch(path, "not JSON");
           }
           minified_full = simdjson::minify(expected);
-          if (simdjson::minify(got) != minified_full) return mismatch(path, part);
+          if (simdjson::minify(got) != minified_full) return mismatch(path, part.view());
           // Text: a string's own characters, anything else its JSON.
-          std::string text;
+          etwcat::text_buffer text;
           selection.append_text(text, e, i);
           std::string_view s;
           if (expected.get(s) == simdjson::SUCCESS) {
-            if (text != s) return mismatch(path, text);
+            if (text.view() != s) return mismatch(path, text.view());
           } else {
             simdjson::dom::element text_json;
-            if (part_parser.parse(text).get(text_json) != simdjson::SUCCESS ||
+            if (part_parser.parse(text.data(), text.size()).get(text_json) != simdjson::SUCCESS ||
                 simdjson::minify(text_json) != minified_full) {
-              return mismatch(path, text);
+              return mismatch(path, text.view());
             }
           }
           ++compared;

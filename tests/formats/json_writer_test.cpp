@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/base/text_buffer.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/trace/pipeline.h"
 #include "tests/support/corpus.h"
@@ -47,9 +48,9 @@ std::string written(const std::vector<event>& events, const etwcat::formats::sum
 }
 
 std::string json_of(const event& e) {
-  std::string out;
+  etwcat::text_buffer out;
   etwcat::formats::append_event_json(out, e);
-  return out;
+  return out.str();
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/base/text_buffer.h"
 #include "lib/etl/file_reader.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/event/record_event.h"
@@ -29,9 +30,9 @@ using etwcat::formats::append_event_json;
 namespace {
 
 std::string json_of(const event& e, etwcat::formats::jsonl_options options = {}) {
-  std::string out;
+  etwcat::text_buffer out;
   append_event_json(out, e, options);
-  return out;
+  return out.str();
 }
 
 guid guid_of(std::string_view text) { return guid::parse(text).value_or(guid{}); }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "formats/json.h"
+#include "lib/base/text_buffer.h"
 #include "lib/provider/kernel_flags.h"
 #include "lib/provider/known_providers.h"
 #include "lib/provider/provider_parser.h"
@@ -17,9 +18,9 @@ using etwcat::formats::listing_format;
 
 namespace {
 std::string json_of(const std::string& text) {
-  std::string out;
+  etwcat::text_buffer out;
   append_provider_json(out, etwcat::provider::parse_provider(text, {}));
-  return out;
+  return out.str();
 }
 
 std::size_t count_lines(const std::string& text) {
@@ -93,9 +94,9 @@ TEST_CASE("provider_writer: text listings are aligned columns") {
 
 TEST_CASE("#9: a parsed provider as aligned text, as logman shows a session's providers") {
   auto text_of = [](const std::string& provider_text) {
-    std::string out;
+    etwcat::text_buffer out;
     etwcat::formats::append_provider_text(out, etwcat::provider::parse_provider(provider_text, {}));
-    return out;
+    return out.str();
   };
   CHECK(text_of("Microsoft-Windows-Kernel-File:10:1,2,3:0x42:0x1337") ==
         "Name:             Microsoft-Windows-Kernel-File\n"
@@ -121,7 +122,7 @@ TEST_CASE("#9: a parsed provider as aligned text, as logman shows a session's pr
 }
 
 TEST_CASE("json: strings are escaped and invalid UTF-8 replaced") {
-  std::string out;
+  etwcat::text_buffer out;
   etwcat::formats::append_json_string(out, "a\"b\\c\n\x01\x7F\xC3\xA9\xFFz");
   CHECK(out == "\"a\\\"b\\\\c\\n\\u0001\x7F\xC3\xA9\xEF\xBF\xBDz\"");
   out.clear();

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/base/text_buffer.h"
 #include "lib/decode/decoder.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/trace/pipeline.h"
@@ -32,9 +33,9 @@ namespace {
 constexpr text_options utc{.color = color_mode::never, .utc = true};
 
 std::string text_of(const event& e, const text_options& options = utc) {
-  std::string out;
+  etwcat::text_buffer out;
   append_event_text(out, e, options);
-  return out;
+  return out.str();
 }
 
 event kernel_event() {
@@ -279,7 +280,7 @@ TEST_CASE("text_writer: the trace header, and a tag per input when there are sev
   a.pointer_size = 8;
   a.buffers = 1234;
   info.sources.push_back(a);
-  std::string out;
+  etwcat::text_buffer out;
   etwcat::formats::append_trace_header(out, info, utc);
   CHECK(out ==
         "# a.etl: 2011-01-23 22:07:27.2257591Z to 2011-01-23 22:09:16.6257591Z (109.4 s)\n"
@@ -296,10 +297,10 @@ TEST_CASE("text_writer: the trace header, and a tag per input when there are sev
   info.sources.push_back(b);
   out.clear();
   etwcat::formats::append_trace_header(out, info, utc);
-  CHECK(out.find("# [1] a.etl: ") == 0);
-  CHECK(out.find("\n# [3] session: 2011-01-23 22:07:27.2257591Z\n"
-                 "#   1 processor, 32-bit, 3 events lost, 1 buffers lost\n"
-                 "# time (UTC), [input], provider,") != std::string::npos);
+  CHECK(out.view().find("# [1] a.etl: ") == 0);
+  CHECK(out.view().find("\n# [3] session: 2011-01-23 22:07:27.2257591Z\n"
+                        "#   1 processor, 32-bit, 3 events lost, 1 buffers lost\n"
+                        "# time (UTC), [input], provider,") != std::string::npos);
   event e = kernel_event();
   e.source = 2;
   out.clear();

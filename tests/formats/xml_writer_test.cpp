@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/base/text_buffer.h"
 #include "lib/etl/merged_reader.h"
 #include "lib/trace/pipeline.h"
 #include "tests/support/corpus.h"
@@ -27,16 +28,16 @@ using etwcat::formats::xml_writer;
 namespace {
 
 std::string escaped(std::string_view text, bool attribute) {
-  std::string out;
+  etwcat::text_buffer out;
   append_xml_escaped(out, text, attribute);
-  return out;
+  return out.str();
 }
 
 std::string xml_of(const event& e, etwcat::formats::xml_options options = {},
                    std::string_view source = {}) {
-  std::string out, scratch;
+  etwcat::text_buffer out, scratch;
   etwcat::formats::append_event_xml(out, e, options, source, scratch);
-  return out;
+  return out.str();
 }
 
 constexpr std::string_view open_event =

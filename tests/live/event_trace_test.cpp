@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "formats/jsonl_writer.h"
+#include "lib/base/text_buffer.h"
 #include "lib/decode/typed_events.h"
 #include "lib/etl/kernel_groups.h"
 #include "lib/etl/merged_reader.h"
@@ -77,7 +78,7 @@ std::vector<std::string> read_json(event_trace& trace, simulated_etw& etw,
   read_all(trace, etw, batch, [&](const event_batch& b) {
     for (const event& e : b.events()) {
       lines.emplace_back();
-      formats::append_event_json(lines.back(), e);
+      lines.back() = formats::event_json(e);
     }
   });
   return lines;
@@ -95,7 +96,7 @@ std::vector<std::string> dump(const std::filesystem::path& capture, Keep keep) {
   pipeline.run(trace, [&](const event& e) {
     if (keep(e)) {
       lines.emplace_back();
-      formats::append_event_json(lines.back(), e);
+      lines.back() = formats::event_json(e);
     }
     return true;
   });
@@ -300,7 +301,7 @@ TEST_SUITE("corpus") {
         ++read;
         if (e.provider_guid == process_class) {
           process_lines.emplace_back();
-          formats::append_event_json(process_lines.back(), e);
+          process_lines.back() = formats::event_json(e);
         }
         const decode::typed_event view = decode::typed_view(e);
         if (const auto* start = std::get_if<decode::process_start>(&view);
@@ -415,7 +416,7 @@ TEST_SUITE("corpus") {
           same += r.provider_guid() == e.provider_guid && r.payload().data() == e.raw_data.data() &&
                   r.payload().size() == e.raw_data.size();
           lines.emplace_back();
-          formats::append_event_json(lines.back(), e);
+          lines.back() = formats::event_json(e);
         }
       });
       CHECK(same == 2042);
@@ -446,7 +447,7 @@ TEST_SUITE("corpus") {
       const auto bytes = first.records()[i].bytes();
       kept.emplace_back(bytes.begin(), bytes.end());
       kept_json.emplace_back();
-      formats::append_event_json(kept_json.back(), first.events()[i]);
+      kept_json.back() = formats::event_json(first.events()[i]);
     }
     // The consumer's ring moves on (its slots are reused); the first batch keeps its own copies.
     std::uint64_t read = first.size();
@@ -462,7 +463,7 @@ TEST_SUITE("corpus") {
     CHECK(batches == (2042 - 16 + 15) / 16);
     for (std::size_t i = 0; i < first.size(); ++i) {
       CHECK(std::ranges::equal(first.records()[i].bytes(), kept[i]));
-      std::string json;
+      text_buffer json;
       formats::append_event_json(json, first.events()[i]);
       CHECK(json == kept_json[i]);
     }
@@ -701,7 +702,7 @@ TEST_SUITE("corpus") {
     auto second = trace.run(
         [&](const event& e) {
           lines.emplace_back();
-          formats::append_event_json(lines.back(), e);
+          lines.back() = formats::event_json(e);
           if (lines.size() == 500) source.request_stop();
         },
         source.get_token());

@@ -198,7 +198,7 @@ std::vector<std::string> json_lines(Source& source) {
   std::vector<std::string> lines;
   events.run(source, [&lines](const event& e) {
     lines.emplace_back();
-    formats::append_event_json(lines.back(), e);
+    lines.back() = formats::event_json(e);
     return true;
   });
   return lines;

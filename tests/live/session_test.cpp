@@ -426,7 +426,7 @@ std::vector<std::string> consume(live::consumer& events, std::atomic<bool>& stop
   std::vector<std::string> lines;
   pipeline.run(source, [&](const event& e) {
     lines.emplace_back();
-    formats::append_event_json(lines.back(), e);
+    lines.back() = formats::event_json(e);
     return true;
   });
   return lines;
@@ -440,7 +440,7 @@ std::vector<std::string> dump(const std::filesystem::path& file) {
   std::vector<std::string> lines;
   pipeline.run(trace, [&](const event& e) {
     lines.emplace_back();
-    formats::append_event_json(lines.back(), e);
+    lines.back() = formats::event_json(e);
     return true;
   });
   return lines;

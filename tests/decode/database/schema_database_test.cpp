@@ -12,6 +12,7 @@
 
 #include "formats/event_data_json.h"
 #include "lib/base/input_file.h"
+#include "lib/base/text_buffer.h"
 #include "lib/decode/database/builtin_schemas.h"
 #include "lib/decode/database/schema_sources.h"
 #include "lib/decode/decoder.h"
@@ -233,15 +234,19 @@ TEST_SUITE("corpus") {
     testing::add_provider_manifest(manifest, "microsoft-Tx/SystemEvents.man");
     std::vector<std::string> want;
     testing::decode_capture(manifest, "tx/Process.etl", [&](const auto&, event& e) {
-      std::string json = std::string(e.event_name()) + " ";
+      text_buffer json;
+      json += e.event_name();
+      json += " ";
       formats::append_event_data_members(json, e.data);
-      want.push_back(json + e.decode_error);
+      want.push_back(json.str() + e.decode_error);
     });
     std::size_t i = 0, decoded = 0, differ = 0;
     testing::decode_capture(builtin, "tx/Process.etl", [&](const auto&, event& e) {
-      std::string json = std::string(e.event_name()) + " ";
+      text_buffer json;
+      json += e.event_name();
+      json += " ";
       formats::append_event_data_members(json, e.data);
-      differ += i >= want.size() || json + e.decode_error != want[i];
+      differ += i >= want.size() || json.str() + e.decode_error != want[i];
       decoded += e.payload_decoded && e.decode_error.empty();
       ++i;
     });

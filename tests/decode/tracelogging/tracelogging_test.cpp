@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "formats/event_data_json.h"
+#include "lib/base/text_buffer.h"
 #include "lib/base/time_format.h"
 #include "lib/etl/file_reader.h"
 #include "lib/event/record_event.h"
@@ -49,9 +50,9 @@ std::string rfc3339(std::uint64_t filetime) {
 }
 
 std::string json_members(const event_data& data) {
-  std::string out;
+  text_buffer out;
   formats::append_event_data_members(out, data);
-  return out;
+  return out.str();
 }
 
 /// An EVENT_SCHEMA_TL blob (§5.1): fields are given as name + raw InMeta/OutMeta/… bytes.

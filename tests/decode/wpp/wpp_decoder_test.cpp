@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "formats/event_data_json.h"
+#include "lib/base/text_buffer.h"
 #include "lib/etl/file_reader.h"
 #include "lib/etl/trace_clock.h"
 #include "lib/event/record_event.h"
@@ -421,7 +422,7 @@ TEST_CASE("wpp_decoder: a 64-bit keyword mask is a hex field whatever the format
   REQUIRE_MESSAGE(
       decoder.format(only_message(tmf), cat({le64(~0ull), le64(1ull << 60)}), 8, data, error),
       error);
-  std::string json;
+  text_buffer json;
   formats::append_event_data_members(json, data);
   CHECK(json ==
         R"("Message":"18446744073709551615 1152921504606846976","Function":"f",)"
