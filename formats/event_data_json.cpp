@@ -2,11 +2,14 @@
 // begin/end items; numbers through std::to_chars, so nothing is allocated.
 #include "formats/event_data_json.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "formats/json.h"
+#include "lib/base/hex_digits.h"
 #include "lib/base/time_format.h"
 #include "lib/base/unicode.h"
 
@@ -32,33 +35,23 @@ void append_float(text_buffer& out, T value) {
   }
 }
 
-// "0x…" with at least `digits` digits, built in a local buffer and appended once.
+// "0x…" in quotes, with at least `digits` digits (at most 16).
 void append_padded_hex(text_buffer& out, std::uint64_t value, unsigned digits) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  char text[20];
-  char* end = text + sizeof text;
-  char* p = end;
-  *--p = '"';
-  unsigned n = 0;
-  do {
-    *--p = hex[value & 0xF];
-    value >>= 4;
-    ++n;
-  } while (value != 0);
-  for (; n < digits && n < 16; ++n) *--p = '0';
-  *--p = 'x';
-  *--p = '0';
-  *--p = '"';
-  out.append(p, static_cast<std::size_t>(end - p));
+  const unsigned count = std::max(hex_digit_count(value), std::min(digits, 16u));
+  char* p = out.reserve_back(count + 4);
+  std::memcpy(p, "\"0x", 3);
+  char* end = p + 3 + count;
+  put_hex_digits(end, value, count);
+  *end = '"';
+  out.advance_to(end + 1);
 }
 
 void append_hex_string(text_buffer& out, std::span<const std::byte> bytes) {
-  static constexpr char hex[] = "0123456789ABCDEF";
   char* p = out.extend(2 + 2 * bytes.size());
   *p++ = '"';
   for (std::byte b : bytes) {
-    *p++ = hex[static_cast<unsigned>(b) >> 4];
-    *p++ = hex[static_cast<unsigned>(b) & 0xF];
+    std::memcpy(p, hex_pairs[static_cast<unsigned>(b)].data(), 2);
+    p += 2;
   }
   *p = '"';
 }

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "lib/base/hex_digits.h"
+
 namespace etwcat::formats {
 namespace {
 
@@ -36,17 +38,34 @@ constexpr std::array<unsigned char, 256> escape_kind = [] {
   return kind;
 }();
 
-// True when one of the eight bytes of `word` is below 0x20, '"', '\\' or 0x80 and above
-// (the classic "has a zero byte" and "has a byte less than n" bit tricks).
-constexpr bool needs_look(std::uint64_t word) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101;
-  constexpr std::uint64_t highs = 0x8080808080808080;
-  const std::uint64_t quote = word ^ (ones * '"');
-  const std::uint64_t backslash = word ^ (ones * '\\');
-  const std::uint64_t below_space = (word - ones * 0x20) & ~word;
-  const std::uint64_t quote_zero = (quote - ones) & ~quote;
-  const std::uint64_t backslash_zero = (backslash - ones) & ~backslash;
+// True when one of the bytes of `word` is below 0x20, '"', '\\' or 0x80 and above (the
+// classic "has a zero byte" and "has a byte less than n" bit tricks, on 4 or 8 bytes).
+template <class Word>
+constexpr bool needs_look(Word word) noexcept {
+  constexpr Word ones = static_cast<Word>(0x0101010101010101);
+  constexpr Word highs = static_cast<Word>(0x8080808080808080);
+  const Word quote = word ^ (ones * '"');
+  const Word backslash = word ^ (ones * '\\');
+  const Word below_space = (word - ones * 0x20) & ~word;
+  const Word quote_zero = (quote - ones) & ~quote;
+  const Word backslash_zero = (backslash - ones) & ~backslash;
   return ((below_space | quote_zero | backslash_zero | word) & highs) != 0;
+}
+
+// Copies the last sizeof(Word) bytes of s[0, n) when none needs a look, rewriting the ones
+// before `i` that were already copied as they are; true when that finished the string.
+template <class Word>
+bool copy_plain_tail(const unsigned char* s, std::size_t n, std::size_t i, char*& p) noexcept {
+  constexpr std::size_t size = sizeof(Word);
+  if (n < size || n - i > size) return false;
+  Word word;
+  std::memcpy(&word, s + n - size, size);
+  if (needs_look(word)) return false;
+  // Bytes n-size .. i-1 were plain, so each went out as itself: the last i-(n-size) written.
+  p -= i - (n - size);
+  std::memcpy(p, &word, size);
+  p += size;
+  return true;
 }
 
 char short_escape(char c) noexcept {
@@ -87,6 +106,10 @@ void append_json_string(text_buffer& out, std::string_view text) {
       i += 8;
     }
     if (i == n) break;
+    // Fewer than eight left: a last word, overlapping what was copied, often finishes it.
+    if (copy_plain_tail<std::uint64_t>(s, n, i, p) || copy_plain_tail<std::uint32_t>(s, n, i, p)) {
+      break;
+    }
     const unsigned char c = s[i];
     const unsigned char kind = escape_kind[c];
     if (kind == 0) {
@@ -122,18 +145,12 @@ void append_number(text_buffer& out, std::uint64_t value) {
 }
 
 void append_hex(text_buffer& out, std::uint64_t value) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  char buffer[16];
-  int n = 0;
-  do {
-    buffer[n++] = digits[value & 0xF];
-    value >>= 4;
-  } while (value != 0);
-  char* p = out.reserve_back(18);
-  *p++ = '0';
-  *p++ = 'x';
-  while (n > 0) *p++ = buffer[--n];
-  out.advance_to(p);
+  const unsigned count = hex_digit_count(value);
+  char* p = out.reserve_back(count + 2);
+  p[0] = '0';
+  p[1] = 'x';
+  put_hex_digits(p + 2 + count, value, count);
+  out.advance_to(p + 2 + count);
 }
 
 }  // namespace etwcat::formats

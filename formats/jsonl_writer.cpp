@@ -11,6 +11,7 @@
 #include "formats/event_data_json.h"
 #include "formats/json.h"
 #include "formats/loss_report.h"
+#include "lib/base/hex_digits.h"
 #include "lib/base/time_format.h"
 
 namespace etwcat::formats {
@@ -31,12 +32,11 @@ void append_quoted_hex(text_buffer& out, std::uint64_t value) {
 }
 
 void append_hex_bytes(text_buffer& out, std::span<const std::byte> bytes) {
-  static constexpr char digits[] = "0123456789ABCDEF";
   char* p = out.extend(2 + 2 * bytes.size());
   *p++ = '"';
   for (std::byte b : bytes) {
-    *p++ = digits[static_cast<unsigned>(b) >> 4];
-    *p++ = digits[static_cast<unsigned>(b) & 0xF];
+    std::memcpy(p, hex_pairs[static_cast<unsigned>(b)].data(), 2);
+    p += 2;
   }
   *p = '"';
 }

@@ -92,11 +92,19 @@ void summary_writer::write(const event& e) {
     e.provider_guid.format_to(guid_text);
     provider = std::string_view(guid_text, sizeof guid_text);
   }
-  auto it = events_.find(key_view{provider, e.event_name()});
-  if (it == events_.end()) {
-    it = events_.emplace(key{std::string(provider), std::string(e.event_name())}, stats{}).first;
+  const std::string_view name = e.event_name();
+  lookup_.assign(provider);
+  lookup_.push_back('\0');
+  lookup_.append(name);
+  auto found = index_.find(lookup_);
+  if (found == index_.end()) {
+    auto it = events_.find(key_view{provider, name});
+    if (it == events_.end()) {
+      it = events_.emplace(key{std::string(provider), std::string(name)}, stats{}).first;
+    }
+    found = index_.emplace(lookup_, &it->second).first;
   }
-  for (stats* s : {&it->second, &source_stats(e.source)}) {
+  for (stats* s : {found->second, &source_stats(e.source)}) {
     ++s->count;
     if (e.fully_decoded()) ++s->decoded;
     if (e.has_surplus()) ++s->surplus;

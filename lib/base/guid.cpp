@@ -1,7 +1,10 @@
 // guid parsing and printing; the text form is the registry/manifest one.
 #include "lib/base/guid.h"
 
+#include <array>
 #include <cstring>
+
+#include "lib/base/hex_digits.h"
 
 namespace etwcat {
 namespace {
@@ -60,22 +63,24 @@ std::optional<guid> guid::parse(std::string_view text) noexcept {
 }
 
 void guid::format_to(std::span<char, 38> out) const noexcept {
-  static constexpr char digits[] = "0123456789ABCDEF";
   char* p = out.data();
-  auto put = [&](std::uint64_t value, int count) {
-    for (int i = count - 1; i >= 0; --i) *p++ = digits[(value >> (4 * i)) & 0xF];
+  auto put = [&](std::uint64_t value, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i) {
+      std::memcpy(p, hex_pairs[(value >> (8 * i)) & 0xFF].data(), 2);
+      p += 2;
+    }
   };
   *p++ = '{';
-  put(data1, 8);
+  put(data1, 4);
   *p++ = '-';
-  put(data2, 4);
+  put(data2, 2);
   *p++ = '-';
-  put(data3, 4);
+  put(data3, 2);
   *p++ = '-';
-  put(data4[0], 2);
-  put(data4[1], 2);
+  put(data4[0], 1);
+  put(data4[1], 1);
   *p++ = '-';
-  for (int i = 2; i < 8; ++i) put(data4[i], 2);
+  for (int i = 2; i < 8; ++i) put(data4[i], 1);
   *p = '}';
 }
 

@@ -3,6 +3,7 @@
 #include "lib/base/time_format.h"
 
 #include <array>
+#include <cstring>
 #include <optional>
 
 namespace etwcat {
@@ -51,22 +52,32 @@ civil_time civil_from_filetime(std::uint64_t filetime) noexcept {
 
 std::string_view format_rfc3339(std::uint64_t filetime,
                                 std::span<char, rfc3339_length> out) noexcept {
-  const civil_time t = civil_from_filetime(filetime);
+  // Events come in time order, many within one second: the text up to the seconds is kept
+  // from the last call (one per thread) and only the fraction is written anew.
+  thread_local std::uint64_t last_second = ~std::uint64_t{0};
+  thread_local std::array<char, 20> last_prefix;
+  const std::uint64_t second = filetime / ticks_per_second;
+  if (second != last_second) {
+    const civil_time t = civil_from_filetime(filetime);
+    char* p = last_prefix.data();
+    // FILETIME's range ends in year 30828; keep four digits, as RFC 3339 requires.
+    put_digits(p, static_cast<std::uint64_t>(t.year % 10'000), 4);
+    p[4] = '-';
+    put_digits(p + 5, t.month, 2);
+    p[7] = '-';
+    put_digits(p + 8, t.day, 2);
+    p[10] = 'T';
+    put_digits(p + 11, t.hour, 2);
+    p[13] = ':';
+    put_digits(p + 14, t.minute, 2);
+    p[16] = ':';
+    put_digits(p + 17, t.second, 2);
+    p[19] = '.';
+    last_second = second;
+  }
   char* p = out.data();
-  // FILETIME's range ends in year 30828; keep four digits, as RFC 3339 requires.
-  put_digits(p, static_cast<std::uint64_t>(t.year % 10'000), 4);
-  p[4] = '-';
-  put_digits(p + 5, t.month, 2);
-  p[7] = '-';
-  put_digits(p + 8, t.day, 2);
-  p[10] = 'T';
-  put_digits(p + 11, t.hour, 2);
-  p[13] = ':';
-  put_digits(p + 14, t.minute, 2);
-  p[16] = ':';
-  put_digits(p + 17, t.second, 2);
-  p[19] = '.';
-  put_digits(p + 20, t.ticks, 7);
+  std::memcpy(p, last_prefix.data(), last_prefix.size());
+  put_digits(p + 20, filetime % ticks_per_second, 7);
   p[27] = 'Z';
   return {out.data(), rfc3339_length};
 }

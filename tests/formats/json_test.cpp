@@ -46,13 +46,15 @@ std::string escaped_slowly(std::string_view text) {
 TEST_CASE("json: a byte to escape is found at every place of a word") {
   const std::string plain = "abcdefghijklmnopqrstuvwxyz0123";  // 30 bytes, none to escape
   for (const char special : {'"', '\\', '\n', '\t', '\x01', '\x1F'}) {
-    for (std::size_t at = 0; at < plain.size(); ++at) {
-      std::string text = plain;
-      text[at] = special;
-      CAPTURE(at);
-      CHECK(json_of(text) == escaped_slowly(text));
-      CHECK(json_of(std::string_view(text).substr(0, at + 1)) ==
-            escaped_slowly(std::string_view(text).substr(0, at + 1)));
+    // Every length from 1 to 30, the byte at every place in it.
+    for (std::size_t length = 1; length <= plain.size(); ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string text = plain.substr(0, length);
+        text[at] = special;
+        CAPTURE(length);
+        CAPTURE(at);
+        CHECK(json_of(text) == escaped_slowly(text));
+      }
     }
   }
   // Bytes next to the limits of the bit tricks go through as they are.
@@ -60,19 +62,21 @@ TEST_CASE("json: a byte to escape is found at every place of a word") {
 }
 
 TEST_CASE("json: UTF-8 at every place of a word is kept, and invalid bytes replaced") {
-  const std::string plain = "abcdefghijklmnopqrstuvw";
-  for (std::size_t at = 0; at + 2 <= plain.size(); ++at) {
-    std::string text = plain;
-    text.replace(at, 2, "\xC3\xA9");  // é
-    CAPTURE(at);
-    CHECK(json_of(text) == "\"" + text + "\"");
-    text.replace(at, 2,
-                 "\xFF"
-                 "a");
-    std::string want = plain;
-    want.replace(at, 2,
-                 "\xEF\xBF\xBD"
-                 "a");
-    CHECK(json_of(text) == "\"" + want + "\"");
-  }
+  const std::string all = "abcdefghijklmnopqrstuvw";
+  for (std::size_t length = 2; length <= all.size(); ++length)
+    for (std::size_t at = 0; at + 2 <= length; ++at) {
+      const std::string plain = all.substr(0, length);
+      std::string text = plain;
+      text.replace(at, 2, "\xC3\xA9");  // é
+      CAPTURE(at);
+      CHECK(json_of(text) == "\"" + text + "\"");
+      text.replace(at, 2,
+                   "\xFF"
+                   "a");
+      std::string want = plain;
+      want.replace(at, 2,
+                   "\xEF\xBF\xBD"
+                   "a");
+      CHECK(json_of(text) == "\"" + want + "\"");
+    }
 }
