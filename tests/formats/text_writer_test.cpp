@@ -184,6 +184,27 @@ TEST_CASE("text_writer: no byte of a value can end the line or drive the termina
   CHECK(line.find(" my_key__1_=1") != std::string::npos);
 }
 
+TEST_CASE("text_writer: a byte to escape is found at every place of a run of plain text") {
+  // Plain text goes eight bytes at a time: each byte that needs escaping, at every place of
+  // values of every length up to 30, comes out escaped there.
+  const std::string plain = "abcdefghijklmnopqrstuvwxyz0123";
+  const std::pair<char, std::string_view> specials[] = {
+      {'"', "\\\""}, {'\n', "\\n"}, {'\x01', "\\x01"}, {'\x7F', "\\x7F"}};
+  for (const auto& [special, escaped] : specials) {
+    for (std::size_t length = 1; length <= plain.size(); ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string value = plain.substr(0, length);
+        value[at] = special;
+        const std::string want = "\"" + plain.substr(0, at) + std::string(escaped) +
+                                 plain.substr(at + 1, length - at - 1) + "\"";
+        CAPTURE(length);
+        CAPTURE(at);
+        CHECK(shown(value) == want);
+      }
+    }
+  }
+}
+
 TEST_CASE("text_writer: long values keep head and tail, with the bytes left out, unless wide") {
   const std::string path =
       "\\Device\\HarddiskVolume2\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\"
