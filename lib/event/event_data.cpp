@@ -58,37 +58,6 @@ const data_item* event_data::find(std::string_view name) const noexcept {
   return nullptr;
 }
 
-data_item& event_data::push(std::string_view name, data_type type) {
-  data_item& item = items_.emplace_back();
-  item.name = name;
-  item.type = type;
-  return item;
-}
-
-void event_data::add_bool(std::string_view name, bool value) {
-  push(name, data_type::boolean).boolean = value;
-}
-void event_data::add_signed(std::string_view name, std::int64_t value) {
-  push(name, data_type::signed_int).signed_value = value;
-}
-void event_data::add_unsigned(std::string_view name, std::uint64_t value) {
-  push(name, data_type::unsigned_int).unsigned_value = value;
-}
-void event_data::add_hex(std::string_view name, std::uint64_t value, std::uint8_t digits) {
-  data_item& item = push(name, data_type::hex_int);
-  item.unsigned_value = value;
-  item.hex_digits = digits;
-}
-void event_data::add_float(std::string_view name, float value) {
-  push(name, data_type::float32).float_value = value;
-}
-void event_data::add_double(std::string_view name, double value) {
-  push(name, data_type::float64).float_value = value;
-}
-void event_data::add_filetime(std::string_view name, std::uint64_t filetime) {
-  push(name, data_type::filetime).unsigned_value = filetime;
-}
-
 void event_data::add_guid(std::string_view name, const guid& value) {
   std::size_t begin = arena_.size();
   // The on-disk (little-endian) form, so that from_bytes() reads it back on any host.
@@ -141,7 +110,5 @@ void event_data::end_text(std::string_view name, std::size_t begin) {
 
 void event_data::begin_struct(std::string_view name) { push(name, data_type::begin_struct); }
 void event_data::end_struct() { push({}, data_type::end_struct); }
-void event_data::begin_array(std::string_view name) { push(name, data_type::begin_array); }
-void event_data::end_array() { push({}, data_type::end_array); }
 
 }  // namespace etwcat

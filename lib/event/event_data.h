@@ -113,14 +113,31 @@ class event_data {
   std::string_view string(std::string_view name) const noexcept;
 
   // --- building ------------------------------------------------------------------------------
-  void add_bool(std::string_view name, bool value);
-  void add_signed(std::string_view name, std::int64_t value);
-  void add_unsigned(std::string_view name, std::uint64_t value);
+  // (The fixed-size kinds are defined here, so that decoders inline them.)
+  void add_bool(std::string_view name, bool value) {
+    push(name, data_type::boolean).boolean = value;
+  }
+  void add_signed(std::string_view name, std::int64_t value) {
+    push(name, data_type::signed_int).signed_value = value;
+  }
+  void add_unsigned(std::string_view name, std::uint64_t value) {
+    push(name, data_type::unsigned_int).unsigned_value = value;
+  }
   /// `digits` pads with zeros (8 for a HexInt32 when the format wants it); 0 = no padding.
-  void add_hex(std::string_view name, std::uint64_t value, std::uint8_t digits = 0);
-  void add_float(std::string_view name, float value);
-  void add_double(std::string_view name, double value);
-  void add_filetime(std::string_view name, std::uint64_t filetime);
+  void add_hex(std::string_view name, std::uint64_t value, std::uint8_t digits = 0) {
+    data_item& item = push(name, data_type::hex_int);
+    item.unsigned_value = value;
+    item.hex_digits = digits;
+  }
+  void add_float(std::string_view name, float value) {
+    push(name, data_type::float32).float_value = value;
+  }
+  void add_double(std::string_view name, double value) {
+    push(name, data_type::float64).float_value = value;
+  }
+  void add_filetime(std::string_view name, std::uint64_t filetime) {
+    push(name, data_type::filetime).unsigned_value = filetime;
+  }
   void add_guid(std::string_view name, const guid& value);
   void add_binary(std::string_view name, std::span<const std::byte> value);
   /// UTF-8 text, copied.
@@ -139,11 +156,16 @@ class event_data {
 
   void begin_struct(std::string_view name);
   void end_struct();
-  void begin_array(std::string_view name);
-  void end_array();
+  void begin_array(std::string_view name) { push(name, data_type::begin_array); }
+  void end_array() { push({}, data_type::end_array); }
 
  private:
-  data_item& push(std::string_view name, data_type type);
+  data_item& push(std::string_view name, data_type type) {
+    data_item& item = items_.emplace_back();
+    item.name = name;
+    item.type = type;
+    return item;
+  }
   std::vector<data_item> items_;
   std::string arena_;
   payload_surplus surplus_;
