@@ -3,6 +3,7 @@
 #include "lib/decode/decoder.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <deque>
 #include <map>
@@ -74,6 +75,23 @@ struct decoder::state {
   std::vector<event_schema*> unresolved;  // learned schemas with map names still unresolved
   std::string scratch;
 
+  // What find() answered for recent manifest-style events, by a hash of the key: records of a
+  // few events make up most of a trace, and the full search asks up to four hash tables.
+  // Answers of an older generation (a source changed since: changed()) are not used.
+  struct answer {
+    schema_key key;
+    const event_schema* layout = nullptr;
+    const event_schema* names = nullptr;
+    std::uint64_t generation = 0;  // 0: empty
+  };
+  mutable std::array<answer, 64> answers{};
+  std::uint64_t generation = 1;
+  // A schema source changed: every answer find() kept may be wrong now.
+  void changed() noexcept {
+    ++generation;
+    other_versions.clear();
+  }
+
   // The schema that lays out a record's payload, or nullptr. `names` is set to the schema
   // whose names the event gets: a --manifest entry for the exact event when there is one (it
   // names events as their author did, where TDH metadata in merged traces has symbols such as
@@ -86,12 +104,27 @@ struct decoder::state {
     key.id = classic ? record.provider_guid() : record.header_guid();
     key.number = classic ? record.opcode() : record.event_id();
     key.version = record.version();
-    const auto version = static_cast<std::uint8_t>(record.version());
     if (classic) {
       auto it = from_trace.find(key);
       names = it != from_trace.end() ? it->second : nullptr;
       return names;
     }
+    answer& kept = answers[schema_key_hash{}(key) % answers.size()];
+    if (kept.generation == generation && kept.key == key) {
+      names = kept.names;
+      return kept.layout;
+    }
+    bool keep = true;
+    const event_schema* layout = search(key, record, names, keep);
+    if (keep) kept = answer{key, layout, names, generation};
+    return layout;
+  }
+
+  // find() for a manifest-style event, the long way. `keep` is set false when the answer
+  // depends on the payload, not just the key.
+  const event_schema* search(const schema_key& key, const etl::record_view& record,
+                             const event_schema*& names, bool& keep) const {
+    const auto version = static_cast<std::uint8_t>(record.version());
     const event_schema* user_layout = nullptr;
     for (const manifest_set& set : user_manifests) {
       const manifest_set::lookup found = set.find_event(key.id, key.number, version);
@@ -129,6 +162,7 @@ struct decoder::state {
     // out when the payload fits the layout exactly, else only named.
     if (const event_schema* known = find_builtin_event_names(key.id, key.number, version)) {
       if (names == nullptr) names = known;
+      keep = false;  // laid out only when the payload fits
       return find_builtin_event_layout(key.id, key.number, version, record.payload(),
                                        record.pointer_size());
     }
@@ -197,6 +231,7 @@ struct decoder::state {
     key.version = schema.version;
     event_schema& stored = learned_schemas.emplace_back(std::move(schema));
     from_trace[key] = &stored;
+    ++generation;
     for (const property& p : stored.properties) {
       if (!p.map_name.empty() && p.map == nullptr) {
         // Its maps may have arrived already (they come once per provider, not per event).
@@ -293,7 +328,7 @@ struct decoder::state {
     auto assembled = event_source_manifests.add(record.header_guid(), record.payload());
     if (assembled && assembled->ok()) {
       trace_manifests.merge(assembled->value());
-      other_versions.clear();
+      changed();
     } else if (assembled && out.decode_error.empty()) {
       out.decode_error = "EventSource manifest: " + assembled->failure().message;
     }
@@ -317,20 +352,20 @@ result<std::size_t> decoder::add_manifests(const std::filesystem::path& file_or_
   if (!set.ok()) return set.failure();
   const std::size_t added = set.value().event_count();
   state_->user_manifests.push_back(std::move(set).value());
-  state_->other_versions.clear();
+  state_->changed();
   return added;
 }
 
 void decoder::use_builtin_schemas(bool use) {
   state_->use_builtin = use;
   state_->builtin_loaded.clear();
-  state_->other_versions.clear();
+  state_->changed();
 }
 
 void decoder::use_fallback(std::unique_ptr<schema_fallback> fallback) {
   state_->fallback = std::move(fallback);
   state_->fallback_answers.clear();
-  state_->other_versions.clear();
+  state_->changed();
 }
 
 result<std::size_t> decoder::add_format_files(const std::filesystem::path& file_or_folder) {
