@@ -25,7 +25,7 @@ struct event_batch {
 class event_handoff {
  public:
   /// Batches of up to this many events, or fewer when they hold more than max_batch_bytes.
-  static constexpr std::size_t batch_events = 256;
+  static constexpr std::size_t batch_events = 64;
   static constexpr std::size_t max_batch_bytes = std::size_t{1} << 20;
   static constexpr std::size_t batch_count = 4;
 

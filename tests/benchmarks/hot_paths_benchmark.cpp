@@ -20,6 +20,7 @@
 #include "formats/text_writer.h"
 #include "lib/base/diagnostics.h"
 #include "lib/base/guid.h"
+#include "lib/base/text_buffer.h"
 #include "lib/base/time_format.h"
 #include "lib/base/unicode.h"
 #include "lib/decode/decoder.h"
@@ -167,7 +168,8 @@ void decode_and_text(benchmark::State& state, const char* relative) {
 void utf16_to_json(benchmark::State& state) {
   // A typical path: ASCII, a backslash to escape every few characters.
   const std::u16string path = u"\\Device\\HarddiskVolume3\\Windows\\System32\\ntdll.dll";
-  std::string utf8, out;
+  std::string utf8;
+  text_buffer out;
   for (auto _ : state) {
     utf8.clear();
     out.clear();
@@ -198,7 +200,7 @@ void format_time(benchmark::State& state) {
 }
 
 void format_integer(benchmark::State& state) {
-  std::string out;
+  text_buffer out;
   std::uint64_t v = 1234567;
   for (auto _ : state) {
     out.clear();
