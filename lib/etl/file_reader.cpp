@@ -197,8 +197,9 @@ file_reader::load_result file_reader::load_next_buffer() {
   buffer_.index = next_buffer_index_;
   buffer_.file_offset = at;
 
-  // Header: 72 bytes, or a clean end of file.
-  raw_.resize(buffer_header_size);
+  // Header: 72 bytes, or a clean end of file. raw_ only grows: resizing it down and up again
+  // for every buffer zero-filled 64 KB each time.
+  if (raw_.size() < buffer_header_size) raw_.resize(buffer_header_size);
   read_offset_ = at;
   const std::size_t got = read_some(raw_.data(), buffer_header_size, true);
   if (done_reading_) {  // a read error, reported: not a short file
@@ -260,7 +261,7 @@ file_reader::load_result file_reader::load_next_buffer() {
   }
 
   // Body. A short read means the file was cut inside this buffer.
-  raw_.resize(h.buffer_size);
+  if (raw_.size() < h.buffer_size) raw_.resize(h.buffer_size);
   const std::size_t body = h.buffer_size - buffer_header_size;
   const std::size_t body_got = read_some(raw_.data() + buffer_header_size, body, false);
   if (done_reading_) {  // a read error, reported: the buffer is lost, not cut short
@@ -321,7 +322,8 @@ file_reader::load_result file_reader::load_next_buffer() {
     const std::size_t claimed = h.offset;
     std::size_t room = std::min<std::size_t>(
         claimed, std::max<std::size_t>(header_.buffer_size, std::size_t{64} << 10));
-    const auto packed = std::as_bytes(std::span(raw_)).subspan(buffer_header_size);
+    const auto packed = std::as_bytes(std::span(raw_))
+                            .subspan(buffer_header_size, h.buffer_size - buffer_header_size);
     result<std::size_t> n = std::size_t{0};
     for (;;) {
       unpacked_.resize(room);

@@ -6,6 +6,8 @@
 #include <array>
 #include <charconv>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "lib/etl/kernel_groups.h"
 #include "lib/etl/layout.h"
@@ -301,6 +303,30 @@ void set_numbered_name(event& out, std::string_view prefix, unsigned n, std::str
 }
 
 // EventName of a kernel class event: "Class" (type 0), "Class/Type", "Class/Opcode(N)".
+// The kernel events kernel_type_names names, by (group, type): their position in the table and
+// their whole "Class/Type" name, made once, so that naming an event is a lookup, not a search
+// and a copy.
+struct kernel_name_index {
+  std::array<std::uint16_t, 65536> position{};  // (group << 8 | type) -> position + 1; 0: none
+  std::vector<std::string> full;                // by position
+};
+
+const kernel_name_index& kernel_names() {
+  static const kernel_name_index* const index = [] {
+    auto* made = new kernel_name_index;  // 128 KB: not on the stack
+    for (std::size_t i = 0; i < std::size(kernel_type_names); ++i) {
+      const type_name& t = kernel_type_names[i];
+      auto& at = made->position[std::size_t{t.group} << 8 | t.type];
+      if (at != 0) continue;  // the first entry wins, as the search did
+      at = static_cast<std::uint16_t>(i + 1);
+      made->full.resize(i + 1);
+      made->full[i] = std::string(kernel_class_name(t.group, t.type)) + "/" + std::string(t.name);
+    }
+    return made;
+  }();
+  return *index;
+}
+
 void name_kernel_event(event& out, std::uint8_t group, std::uint8_t type) {
   const std::string_view cls = kernel_class_name(group, type);
   if (cls.empty()) {
@@ -319,16 +345,16 @@ void name_kernel_event(event& out, std::uint8_t group, std::uint8_t type) {
     out.set_event_name(cls);  // the static class name itself
     return;
   }
+  const kernel_name_index& names = kernel_names();
+  if (const std::uint16_t at = names.position[std::size_t{group} << 8 | type]; at != 0) {
+    out.set_event_name(names.full[at - 1]);  // static: lives as long as the program
+    return;
+  }
   char text[64];
   std::size_t used = 0;
   std::memcpy(text, cls.data(), cls.size());
   used = cls.size();
   text[used++] = '/';
-  if (const std::string_view name = kernel_type_name(group, type); !name.empty()) {
-    std::memcpy(text + used, name.data(), name.size());
-    out.set_event_name_copy({text, used + name.size()});
-    return;
-  }
   std::memcpy(text + used, "Opcode(", 7);
   set_numbered_name(out, {text, used + 7}, type, ")");
 }
@@ -462,10 +488,8 @@ std::string_view kernel_class_name(std::uint8_t group, std::uint8_t type) noexce
 }
 
 std::string_view kernel_type_name(std::uint8_t group, std::uint8_t type) noexcept {
-  for (const type_name& t : kernel_type_names) {
-    if (t.group == group && t.type == type) return t.name;
-  }
-  return {};
+  const std::uint16_t at = kernel_names().position[std::size_t{group} << 8 | type];
+  return at != 0 ? kernel_type_names[at - 1].name : std::string_view();
 }
 
 std::string_view standard_level_name(std::uint8_t level) noexcept {
