@@ -309,22 +309,22 @@ void set_numbered_name(event& out, std::string_view prefix, unsigned n, std::str
 struct kernel_name_index {
   std::array<std::uint16_t, 65536> position{};  // (group << 8 | type) -> position + 1; 0: none
   std::vector<std::string> full;                // by position
+
+  kernel_name_index() {
+    full.resize(std::size(kernel_type_names));
+    for (std::size_t i = 0; i < std::size(kernel_type_names); ++i) {
+      const type_name& t = kernel_type_names[i];
+      auto& at = position[std::size_t{t.group} << 8 | t.type];
+      if (at != 0) continue;  // the first entry wins, as the search did
+      at = static_cast<std::uint16_t>(i + 1);
+      full[i] = std::string(kernel_class_name(t.group, t.type)) + "/" + std::string(t.name);
+    }
+  }
 };
 
 const kernel_name_index& kernel_names() {
-  static const kernel_name_index* const index = [] {
-    auto* made = new kernel_name_index;  // 128 KB: not on the stack
-    for (std::size_t i = 0; i < std::size(kernel_type_names); ++i) {
-      const type_name& t = kernel_type_names[i];
-      auto& at = made->position[std::size_t{t.group} << 8 | t.type];
-      if (at != 0) continue;  // the first entry wins, as the search did
-      at = static_cast<std::uint16_t>(i + 1);
-      made->full.resize(i + 1);
-      made->full[i] = std::string(kernel_class_name(t.group, t.type)) + "/" + std::string(t.name);
-    }
-    return made;
-  }();
-  return *index;
+  static const kernel_name_index index;  // built in place (static storage, not the stack)
+  return index;
 }
 
 void name_kernel_event(event& out, std::uint8_t group, std::uint8_t type) {
