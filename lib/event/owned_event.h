@@ -1,8 +1,8 @@
 // owned_event: an event that owns everything it shows. An event made by the pipeline borrows:
 // its payload, stack and extended items point into the record's buffer, its names into
-// schemas, static tables and the process tracker. A copy taken with assign() holds its own
-// copies of all of them, so it stays valid after the reader moves on and can be read on
-// another thread while the decoder and the tracker go on.
+// schemas, static tables and the process tracker. After own_views() it holds its own copies
+// of all of them, so it stays valid after the reader moves on and can be read on another
+// thread while the decoder and the tracker go on.
 #pragma once
 
 #include <cstddef>
@@ -14,13 +14,8 @@ namespace etwcat {
 
 class owned_event {
  public:
-  /// Makes this a deep copy of `e`.
-  void assign(const event& e) {
-    event_ = e;
-    own_views();
-  }
   /// The event, to be filled in place (as trace::pipeline does), then made independent with
-  /// own_views(): cheaper than a copy.
+  /// own_views(): cheaper than copying a finished event.
   event& fill() noexcept { return event_; }
   /// Copies what the event's views point into (the record's buffer, schemas, the process
   /// tracker) into storage of its own, and points them there. Nothing is allocated once the
