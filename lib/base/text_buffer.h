@@ -54,6 +54,7 @@ class text_buffer {
   void pop_back() noexcept { --end_; }
   /// Removes `n` chars at `at`.
   void erase(std::size_t at, std::size_t n) noexcept {
+    if (n == 0) return;
     std::memmove(begin_ + at, begin_ + at + n, size() - at - n);
     end_ -= n;
   }
@@ -63,6 +64,7 @@ class text_buffer {
     *end_++ = c;
   }
   void append(const char* text, std::size_t n) {
+    if (n == 0) return;  // an empty buffer has no memory: memcpy may not see its nullptr
     std::memcpy(reserve_back(n), text, n);
     end_ += n;
   }
