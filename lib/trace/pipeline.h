@@ -170,7 +170,7 @@ class pipeline {
   }
 
  private:
-  // Makes the event of `record` in event_; false when the filter leaves it out.
+  // Makes the event of `record` in *target_; false when the filter leaves it out.
   bool admit(const etl::record_view& record, const etl::trace_clock& clock, std::uint16_t source);
   // The name of a provider the record does not name, from the built-in table; the last answer
   // is kept, since records of one provider come in runs.
